@@ -1,0 +1,333 @@
+"""HeartscoreClassifier: a scikit-learn estimator over raw texts.
+
+texts → :mod:`preprocess` (spaCy, once per batch) → :class:`DocFeaturizer` → one
+multinomial logistic-regression head per label (polarity, then each signal).
+
+Logistic regression trained on log-loss gives probabilities that are already close to
+calibrated (the card reports Brier scores and reliability); decisions are then made by
+thresholds chosen on a dev split (:meth:`HeartscoreClassifier.tune_thresholds`), never on
+test. Without tuning, decisions are the arg-max class.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+from spacy.tokens import Doc
+
+from .errors import InputError, SchemaError
+from .features import DocFeaturizer, Provenance
+from .labels import DEFAULT_SCHEMA, LabelSchema
+from .preprocess import NlpSpec, build_nlp, to_docs
+
+__all__ = ["HeartscoreClassifier", "Prediction", "check_texts"]
+
+#: Candidate thresholds searched on the dev split.
+_SIGNAL_GRID = np.round(np.arange(0.15, 0.80, 0.025), 3)
+_NEUTRAL_GRID = np.round(np.arange(-0.30, 0.31, 0.02), 3)
+
+
+@dataclass
+class Prediction:
+    """Everything one batch produces before it becomes Results.
+
+    ``proba[label]`` is (n, n_classes) in the schema's class order; ``labels[label]`` is the
+    decided class per text; ``evidence[label][i]`` lists (start, end, weight, source) spans.
+    """
+
+    proba: dict[str, np.ndarray]
+    labels: dict[str, np.ndarray]
+    evidence: dict[str, list[list[tuple[int, int, float]]]]
+
+
+def check_texts(texts: Any) -> list[str]:
+    """Validate a batch of texts: a sequence of strings, not a bare string."""
+    if isinstance(texts, (str, bytes)):
+        raise InputError("expected a sequence of texts, found a single string; use "
+                         "model.score(text) for one text or wrap it in a list")
+    try:
+        texts = list(texts)
+    except TypeError as exc:
+        raise InputError(f"expected a sequence of texts, found {type(texts).__name__}") from exc
+    for k, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise InputError(f"expected text strings, found {type(t).__name__} at position {k}; "
+                             "convert or drop non-text rows (score_file reports them per row)")
+    return texts
+
+
+class HeartscoreClassifier(BaseEstimator):
+    """Predicts polarity (3 classes) and each signal (-1/0/+1) from raw texts.
+
+    Parameters
+    ----------
+    schema:
+        The label schema as a dict (``LabelSchema.to_dict()``); ``None`` is the default
+        four-signal schema.
+    nlp:
+        The spaCy pipeline spec as a dict (``NlpSpec.to_dict()``); ``None`` is blank English.
+    C:
+        Inverse regularisation strength of every logistic-regression head.
+    ngram_range, min_df, max_features:
+        Passed to :class:`DocFeaturizer`.
+    batch_size:
+        Texts per ``nlp.pipe`` batch.
+    """
+
+    def __init__(self, *, schema: dict | None = None, nlp: dict | None = None, C: float = 1.0,
+                 ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
+                 max_features: int | None = 20000, batch_size: int = 256) -> None:
+        self.schema = schema
+        self.nlp = nlp
+        self.C = C
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.max_features = max_features
+        self.batch_size = batch_size
+
+    # ------------------------------------------------------------------ helpers
+    def _schema(self) -> LabelSchema:
+        return LabelSchema.from_dict(self.schema) if self.schema else DEFAULT_SCHEMA
+
+    def _nlp(self):
+        nlp = getattr(self, "_nlp_obj", None)
+        if nlp is None:
+            spec = NlpSpec.from_dict(self.nlp) if self.nlp else NlpSpec()
+            nlp = self._nlp_obj = build_nlp(spec)
+        return nlp
+
+    def to_docs(self, texts: Sequence[str]) -> list[Doc]:
+        """Run this estimator's spaCy pipeline over texts (only the pipes features need)."""
+        return list(to_docs(check_texts(texts), self._nlp(), batch_size=self.batch_size))
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state.pop("_nlp_obj", None)  # never pickle spaCy; rebuilt from the spec on load
+        return state
+
+    def _y_matrix(self, y: Any, n: int) -> np.ndarray:
+        schema = self._schema()
+        y = np.asarray(y, dtype=object)
+        if y.ndim != 2 or y.shape != (n, len(schema.labels)):
+            raise SchemaError(f"expected y of shape ({n}, {len(schema.labels)}) with columns "
+                              f"{', '.join(schema.labels)}; found shape {y.shape}")
+        return y
+
+    # ------------------------------------------------------------------ sklearn API
+    def fit(self, X: Sequence[str], y: Any) -> "HeartscoreClassifier":
+        """Fit on texts ``X`` and labels ``y`` (n × labels: polarity, then each signal).
+
+        A label value of ``None`` (or NaN) means "not labelled": that row is left out of that
+        label's head only.
+        """
+        texts = check_texts(X)
+        schema = self._schema()
+        Y = self._y_matrix(y, len(texts))
+        docs = self.to_docs(texts)
+        self.featurizer_ = DocFeaturizer(ngram_range=tuple(self.ngram_range), min_df=self.min_df,
+                                         max_features=self.max_features).fit(docs)
+        Xm = self.featurizer_.transform(docs)
+        self.heads_: dict[str, LogisticRegression] = {}
+        for j, label in enumerate(schema.labels):
+            classes = schema.classes(label)
+            col = Y[:, j]
+            known = np.array([_is_known(v) for v in col])
+            values = np.array([_norm(v, label) for v in col[known]], dtype=object)
+            bad = sorted({repr(v) for v in values if v not in classes})
+            if bad:
+                raise SchemaError(f"label {label!r} has values {', '.join(bad)}; expected one of "
+                                  f"{', '.join(map(str, classes))}")
+            present = [c for c in classes if np.any(values == c)]
+            if len(present) < 2:
+                raise SchemaError(f"label {label!r} has only {present} in its training rows; "
+                                  "every label needs at least two classes")
+            yy = np.array([classes.index(v) for v in values])
+            head = LogisticRegression(C=self.C, max_iter=3000)
+            head.fit(Xm[np.flatnonzero(known)], yy)
+            self.heads_[label] = head
+        self.classes_ = {label: list(schema.classes(label)) for label in schema.labels}
+        self.thresholds_: dict[str, dict[str, float]] = {}
+        self.n_features_in_ = 1
+        return self
+
+    def predict_proba(self, X: Sequence[str]) -> dict[str, np.ndarray]:
+        """Per label, an (n, n_classes) array of probabilities in the schema's class order."""
+        return self.predict_detailed(X, evidence=False).proba
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        """An (n, labels) object array: polarity strings, then signal ints (-1/0/1)."""
+        pred = self.predict_detailed(X, evidence=False)
+        schema = self._schema()
+        out = np.empty((len(next(iter(pred.labels.values()))), len(schema.labels)), dtype=object)
+        for j, label in enumerate(schema.labels):
+            out[:, j] = pred.labels[label]
+        return out
+
+    def score(self, X: Sequence[str], y: Any) -> float:
+        """scikit-learn's meaning: mean accuracy, averaged over the labels."""
+        pred = self.predict(X)
+        Y = self._y_matrix(y, len(pred))
+        accs = []
+        for j, label in enumerate(self._schema().labels):
+            known = np.array([_is_known(v) for v in Y[:, j]])
+            if known.any():
+                truth = np.array([_norm(v, label) for v in Y[known, j]], dtype=object)
+                accs.append(float(np.mean(pred[known, j] == truth)))
+        return float(np.mean(accs))
+
+    # ------------------------------------------------------------------ heartscore API
+    def predict_detailed(self, X: Sequence[str] | Sequence[Doc], *, evidence: bool = True,
+                         top_k: int = 3) -> Prediction:
+        """Probabilities, decided labels and evidence spans for a batch of texts (or Docs)."""
+        self._check_fitted()
+        items = X if isinstance(X, (str, bytes)) else list(X)
+        docs = items if items and isinstance(items[0], Doc) else self.to_docs(items)
+        Xm, prov = self.featurizer_.transform_with_provenance(docs)
+        schema = self._schema()
+        proba, labels, ev = {}, {}, {}
+        for label in schema.labels:
+            p = self.heads_[label].predict_proba(Xm)
+            p = _full_proba(p, self.heads_[label].classes_, len(schema.classes(label)))
+            proba[label] = p
+            idx = self.decide(label, p)
+            classes = np.array(schema.classes(label), dtype=object)
+            labels[label] = classes[idx]
+            if evidence:
+                ev[label] = self._evidence(label, Xm, prov, idx, len(docs), top_k)
+        return Prediction(proba, labels, ev)
+
+    def decide(self, label: str, p: np.ndarray) -> np.ndarray:
+        """Class indices from probabilities using this label's dev-tuned thresholds."""
+        t = getattr(self, "thresholds_", {}).get(label)
+        if not t:
+            return p.argmax(axis=1)
+        if label == "polarity":
+            adj = p.copy()
+            adj[:, 1] += t["neutral_bias"]
+            return adj.argmax(axis=1)
+        # signals: classes (-1, 0, +1); a sign wins when its probability clears its threshold
+        out = np.ones(len(p), dtype=np.int64)
+        plus = (p[:, 2] >= t["plus"]) & (p[:, 2] >= p[:, 0])
+        minus = (p[:, 0] >= t["minus"]) & (p[:, 0] > p[:, 2])
+        out[plus] = 2
+        out[minus] = 0
+        return out
+
+    def tune_thresholds(self, X_dev: Sequence[str], y_dev: Any) -> "HeartscoreClassifier":
+        """Choose decision thresholds on a dev split: the neutral band for polarity
+        (macro-F1) and, per signal, the +1 and -1 probability thresholds (F1 of that class)."""
+        self._check_fitted()
+        texts = check_texts(X_dev)
+        Y = self._y_matrix(y_dev, len(texts))
+        proba = self.predict_detailed(texts, evidence=False).proba
+        schema = self._schema()
+        thresholds: dict[str, dict[str, float]] = {}
+        for j, label in enumerate(schema.labels):
+            known = np.array([_is_known(v) for v in Y[:, j]])
+            classes = list(schema.classes(label))
+            truth = np.array([classes.index(_norm(v, label)) for v in Y[known, j]])
+            p = proba[label][known]
+            if label == "polarity":
+                best = max(_NEUTRAL_GRID, key=lambda b: (
+                    f1_score(truth, _bias(p, b), average="macro", labels=[0, 1, 2],
+                             zero_division=0), -abs(b)))
+                thresholds[label] = {"neutral_bias": float(best)}
+            else:
+                t = {}
+                for name, k in (("minus", 0), ("plus", 2)):
+                    if not np.any(truth == k):
+                        t[name] = 0.5
+                        continue
+                    t[name] = float(max(_SIGNAL_GRID, key=lambda th: (
+                        f1_score(truth == k, p[:, k] >= th, zero_division=0), -abs(th - 0.5))))
+                thresholds[label] = t
+        self.thresholds_ = thresholds
+        return self
+
+    def feature_names(self) -> np.ndarray:
+        """Names of the features the heads are trained on."""
+        self._check_fitted()
+        return self.featurizer_.get_feature_names_out()
+
+    # ------------------------------------------------------------------ internals
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "heads_"):
+            from sklearn.exceptions import NotFittedError
+            raise NotFittedError("HeartscoreClassifier is not fitted yet; call fit(texts, y)")
+
+    def _evidence(self, label: str, Xm, prov: Provenance, idx: np.ndarray, n: int,
+                  top_k: int) -> list[list[tuple[int, int, float]]]:
+        """Spans that pushed each text towards its decided class, strongest first."""
+        head = self.heads_[label]
+        W = _full_coef(head, len(self._schema().classes(label)))
+        D = W - W.mean(axis=0, keepdims=True)
+        out: list[list[tuple[int, int, float]]] = [[] for _ in range(n)]
+        if len(prov.doc) == 0:
+            return out
+        x = np.asarray(Xm[prov.doc, prov.feature]).ravel()
+        score = x * D[idx[prov.doc], prov.feature] * prov.share
+        keep = score > 0.05
+        order = np.lexsort((-score[keep], prov.doc[keep]))
+        d, s, e, sc = (prov.doc[keep][order], prov.start[keep][order], prov.end[keep][order],
+                       score[keep][order])
+        merged: dict[int, dict[tuple[int, int], float]] = {}
+        for di, si, ei, v in zip(d.tolist(), s.tolist(), e.tolist(), sc.tolist()):
+            spans = merged.setdefault(di, {})
+            spans[(si, ei)] = spans.get((si, ei), 0.0) + v
+        for di, spans in merged.items():
+            best = sorted(spans.items(), key=lambda kv: -kv[1])
+            chosen: list[tuple[int, int, float]] = []
+            for (si, ei), v in best:
+                if any(si < ce and cs < ei for cs, ce, _ in chosen):
+                    continue  # overlapping a stronger span already chosen
+                chosen.append((si, ei, round(v, 4)))
+                if len(chosen) == top_k:
+                    break
+            out[di] = chosen
+        return out
+
+
+def _is_known(v: Any) -> bool:
+    if v is None:
+        return False
+    if isinstance(v, float) and np.isnan(v):
+        return False
+    return not (isinstance(v, str) and v.strip() == "")
+
+
+def _norm(v: Any, label: str) -> Any:
+    if label == "polarity":
+        return str(v).strip().lower()
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return v
+    return int(f) if f.is_integer() else f
+
+
+def _bias(p: np.ndarray, b: float) -> np.ndarray:
+    adj = p.copy()
+    adj[:, 1] += b
+    return adj.argmax(axis=1)
+
+
+def _full_proba(p: np.ndarray, present: np.ndarray, n_classes: int) -> np.ndarray:
+    if p.shape[1] == n_classes:
+        return p
+    full = np.zeros((p.shape[0], n_classes))
+    full[:, present] = p
+    return full
+
+
+def _full_coef(head: LogisticRegression, n_classes: int) -> np.ndarray:
+    coef = head.coef_
+    if coef.shape[0] == 1:  # binary head: class 1 against class 0
+        coef = np.vstack([-coef[0] / 2, coef[0] / 2])
+    full = np.zeros((n_classes, coef.shape[1]))
+    full[head.classes_] = coef
+    return full

@@ -1,0 +1,282 @@
+"""Exports and the labeled corpus: readers/writers, chunked iterators, text-column detection
+and label checks that report row numbers. Knows files, not models."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError, SchemaError, format_rows
+from .labels import DEFAULT_SCHEMA, LabelSchema
+
+__all__ = ["FORMATS", "detect_format", "read_table", "iter_chunks", "write_table",
+           "detect_text_column", "check_labeled", "labels_matrix", "corpus_path", "load_corpus",
+           "file_sha256", "atomic_output", "ChunkWriter"]
+
+FORMATS = ("csv", "tsv", "jsonl", "parquet", "xlsx")
+_EXT = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".txt": "csv", ".jsonl": "jsonl",
+        ".ndjson": "jsonl", ".json": "jsonl", ".parquet": "parquet", ".pq": "parquet",
+        ".xlsx": "xlsx"}
+#: Column names that usually hold the feedback text, most likely first.
+TEXT_COLUMN_HINTS = ("text", "review", "review_text", "comment", "comments", "feedback",
+                     "body", "message", "content", "verbatim", "tweet", "response")
+
+
+def detect_format(path: str | os.PathLike, fmt: str | None = None) -> str:
+    """The file format from ``fmt`` or the file extension."""
+    if fmt:
+        if fmt not in FORMATS:
+            raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+        return fmt
+    ext = Path(str(path)).suffix.lower()
+    if ext not in _EXT:
+        raise InputError(f"cannot tell the format of {path!s} from its extension {ext or '(none)'}"
+                         f"; use one of {', '.join(sorted(_EXT))} or pass --format")
+    return _EXT[ext]
+
+
+def _read_text(path: str | os.PathLike, encoding: str | None) -> tuple[str, int]:
+    """Decode a file; undecodable bytes become U+FFFD. Returns (text, replaced count)."""
+    raw = Path(path).read_bytes()
+    enc = encoding or "utf-8-sig"
+    try:
+        return raw.decode(enc), 0
+    except UnicodeDecodeError:
+        text = raw.decode(enc, errors="replace")
+        return text, text.count("\ufffd")
+
+
+def iter_chunks(path: str | os.PathLike, *, fmt: str | None = None, chunksize: int = 10_000,
+                encoding: str | None = None, sheet: str | None = None) -> Iterator[pd.DataFrame]:
+    """Read a table in chunks of ``chunksize`` rows with all columns as strings (no type
+    guessing that would change ids or texts). Undecodable bytes are replaced, never fatal."""
+    fmt = detect_format(path, fmt)
+    if not Path(str(path)).exists():
+        raise InputError(f"input file {path} does not exist")
+    if fmt in ("csv", "tsv"):
+        sep = "\t" if fmt == "tsv" else None
+        try:
+            handle = open(path, encoding=encoding or "utf-8-sig", errors="replace", newline="")
+        except LookupError as exc:
+            raise InputError(f"unknown encoding {encoding!r}; try utf-8, latin-1 or cp1252") from exc
+        with handle:
+            if sep is None:
+                sample = handle.read(65536)
+                handle.seek(0)
+                try:
+                    sep = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+                except csv.Error:
+                    sep = ","
+            try:
+                reader = pd.read_csv(handle, sep=sep, dtype=str, keep_default_na=False,
+                                     na_values=[""], chunksize=chunksize, engine="c")
+                yield from reader
+            except pd.errors.ParserError as exc:
+                raise InputError(f"{path} is not a well-formed {fmt.upper()} file: {exc}") from exc
+            except pd.errors.EmptyDataError:
+                return
+    elif fmt == "jsonl":
+        text, _ = _read_text(path, encoding)
+        try:
+            reader = pd.read_json(io.StringIO(text), lines=True, dtype=False, chunksize=chunksize)
+            for chunk in reader:
+                yield chunk
+        except ValueError as exc:
+            raise InputError(f"{path} is not valid JSON Lines (one object per line): {exc}") from exc
+    elif fmt == "parquet":
+        import pyarrow.parquet as pq
+        pf = pq.ParquetFile(path)
+        for batch in pf.iter_batches(batch_size=chunksize):
+            yield batch.to_pandas()
+    elif fmt == "xlsx":
+        df = pd.read_excel(path, sheet_name=sheet or 0, dtype=str)
+        for i in range(0, max(len(df), 1), chunksize):
+            yield df.iloc[i:i + chunksize]
+
+
+def read_table(path: str | os.PathLike, **kwargs: Any) -> pd.DataFrame:
+    """Read a whole table (see :func:`iter_chunks` for options)."""
+    chunks = list(iter_chunks(path, **kwargs))
+    return pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
+
+
+def write_table(df: pd.DataFrame, path: str | os.PathLike, *, fmt: str | None = None) -> Path:
+    """Write a table atomically (temporary file renamed into place)."""
+    fmt = detect_format(path, fmt)
+    with atomic_output(path) as tmp:
+        with ChunkWriter(tmp, fmt) as w:
+            w.write(df)
+    return Path(path)
+
+
+@contextmanager
+def atomic_output(path: str | os.PathLike) -> Iterator[str]:
+    """Yield a temporary path beside ``path``; rename it into place only on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    os.close(fd)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+class ChunkWriter:
+    """Append DataFrame chunks to one CSV/TSV/JSONL/Parquet/XLSX file."""
+
+    def __init__(self, path: str | os.PathLike, fmt: str) -> None:
+        self.path, self.fmt = str(path), fmt
+        self._pq = None
+        self._xlsx: list[pd.DataFrame] = []
+        self._first = True
+
+    def __enter__(self) -> "ChunkWriter":
+        if self.fmt in ("csv", "tsv", "jsonl"):
+            self._fh = open(self.path, "w", encoding="utf-8", newline="")
+        return self
+
+    def write(self, df: pd.DataFrame) -> None:
+        """Append one chunk."""
+        if self.fmt in ("csv", "tsv"):
+            df.to_csv(self._fh, sep="\t" if self.fmt == "tsv" else ",", index=False,
+                      header=self._first)
+        elif self.fmt == "jsonl":
+            if len(df):
+                text = df.to_json(orient="records", lines=True, force_ascii=False)
+                self._fh.write(text if text.endswith("\n") else text + "\n")
+        elif self.fmt == "parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+            table = pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False)
+            if self._pq is None:
+                self._pq = pq.ParquetWriter(self.path, table.schema)
+            self._pq.write_table(table.cast(self._pq.schema))
+        elif self.fmt == "xlsx":
+            self._xlsx.append(df)
+        self._first = False
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.fmt in ("csv", "tsv", "jsonl"):
+            self._fh.close()
+        elif self.fmt == "parquet" and self._pq is not None:
+            self._pq.close()
+        elif self.fmt == "xlsx":
+            frame = pd.concat(self._xlsx, ignore_index=True) if self._xlsx else pd.DataFrame()
+            frame.to_excel(self.path, index=False)
+
+
+def detect_text_column(columns: list[str], sample: pd.DataFrame | None = None) -> tuple[str, str]:
+    """Choose the text column: a known name, else the column with the longest texts.
+
+    Returns (column, reason). Raises :class:`InputError` when no column qualifies.
+    """
+    lower = {c.lower().strip(): c for c in columns}
+    for hint in TEXT_COLUMN_HINTS:
+        if hint in lower:
+            return lower[hint], f"column named {lower[hint]!r}"
+    if sample is not None and len(sample):
+        lengths = {c: sample[c].astype(str).str.len().mean() for c in columns
+                   if sample[c].dtype == object}
+        if lengths:
+            best = max(lengths, key=lengths.get)
+            if lengths[best] >= 15:
+                return best, f"longest texts on average ({lengths[best]:.0f} characters)"
+    raise InputError(f"cannot tell which column holds the text; columns are {', '.join(columns)}"
+                     "; pass --text-column NAME")
+
+
+def check_labeled(df: pd.DataFrame, schema: LabelSchema = DEFAULT_SCHEMA, *,
+                  text_column: str = "text", require_all: bool = True) -> list[str]:
+    """Check a labeled table against the schema. Raises :class:`SchemaError` listing the
+    offending rows (1-based data rows); returns a list of warnings."""
+    problems: list[str] = []
+    cols = list(df.columns)
+    if text_column not in cols:
+        raise SchemaError(f"no text column {text_column!r}; columns are {', '.join(cols)}")
+    missing = [c for c in schema.labels if c not in cols]
+    if "polarity" in missing or (require_all and missing):
+        raise SchemaError(f"missing label column(s) {', '.join(missing)}; columns are "
+                          f"{', '.join(cols)}")
+    rows = np.arange(len(df)) + 2  # header is line 1 of a CSV
+    texts = df[text_column]
+    empty = texts.isna() | (texts.astype(str).str.strip() == "")
+    if empty.any():
+        problems.append(f"empty text in {format_rows(rows[empty.to_numpy()])}")
+    for label in schema.labels:
+        if label not in cols:
+            continue
+        allowed = {str(c) for c in schema.classes(label)}
+        vals = df[label].astype(str).str.strip().str.lower()
+        if label != "polarity":
+            vals = vals.str.replace(r"^\+", "", regex=True).str.replace(r"\.0$", "", regex=True)
+        bad = ~vals.isin(allowed)
+        if bad.any():
+            shown = sorted(set(df[label][bad.to_numpy()].astype(str)))[:5]
+            problems.append(f"column {label!r} has values {', '.join(repr(v) for v in shown)} "
+                            f"(allowed: {', '.join(sorted(allowed))}) in "
+                            f"{format_rows(rows[bad.to_numpy()])}")
+        elif vals.nunique() < 2:
+            problems.append(f"column {label!r} has a single value {vals.iloc[0]!r}: nothing to learn")
+    norm = texts.astype(str).str.strip().str.lower()
+    label_cols = [c for c in schema.labels if c in cols]
+    conflicts = df.assign(_t=norm).groupby("_t")[label_cols].nunique(dropna=False).max(axis=1) > 1
+    if conflicts.any():
+        bad_texts = set(conflicts[conflicts].index)
+        problems.append("duplicate texts with conflicting labels in "
+                        f"{format_rows(rows[norm.isin(bad_texts).to_numpy()])}")
+    if problems:
+        raise SchemaError("labeled data has problems: " + "; ".join(problems)
+                          + ". Fix these rows and run again; no model was written.")
+    warnings = []
+    pol = df["polarity"].astype(str).str.lower().value_counts(normalize=True)
+    if pol.max() > 0.7:
+        warnings.append(f"polarity is imbalanced: {pol.idxmax()!r} is {pol.max():.0%} of rows")
+    return warnings
+
+
+def labels_matrix(df: pd.DataFrame, schema: LabelSchema = DEFAULT_SCHEMA) -> np.ndarray:
+    """An (n, labels) object array (polarity strings, signal ints; None where a column is
+    absent) in the schema's label order."""
+    out = np.empty((len(df), len(schema.labels)), dtype=object)
+    for j, label in enumerate(schema.labels):
+        if label not in df.columns:
+            out[:, j] = None
+        elif label == "polarity":
+            out[:, j] = df[label].astype(str).str.strip().str.lower().to_numpy()
+        else:
+            out[:, j] = [None if pd.isna(v) else int(float(v)) for v in df[label]]
+    return out
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """SHA-256 of a file."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def corpus_path() -> Path:
+    """The labeled corpus shipped in ``corpora/``."""
+    return Path(__file__).resolve().parents[2] / "corpora" / "heartscore_corpus.csv"
+
+
+def load_corpus(path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """The labeled corpus with signal columns as ints."""
+    df = pd.read_csv(path or corpus_path(), dtype={"id": str}, keep_default_na=False)
+    for s in DEFAULT_SCHEMA.signals:
+        df[s] = df[s].astype(int)
+    return df

@@ -1,0 +1,385 @@
+"""Docs → sparse feature matrix, feature names and per-doc provenance (feature → char spans).
+
+Features (all computed from the Doc annotations of :mod:`heartscore.components`):
+
+- lemma unigrams and bigrams, ``NEG_``-marked inside a negation scope; brand, place and
+  person names, @handles and URLs are masked (never features);
+- cue-lexicon matches per signal, sign and negation (``cue:seen-:neg``);
+- valence from VADER's published lexicon (Hutto & Gilbert 2014, MIT licence), negation-
+  flipped with VADER's own scalar and weighted around "but", used as *features*;
+- emphasis (!, ?, ALL CAPS, elongation), token kinds (handle, URL, emoji, number), length.
+
+Per-word values are cached per lexeme (``orth``) so each distinct word is looked up once.
+This module never calls ``nlp``: it receives finished Docs.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from spacy.tokens import Doc
+
+from .components import (KIND_EMOJI, KIND_EMOTICON, KIND_HANDLE, KIND_HASHTAG, KIND_NUMBER,
+                         KIND_PUNCT, KIND_URL, KIND_WORD, negation_flags, token_kind)
+from .errors import InputError
+from .labels import CORE_SIGNALS
+
+__all__ = ["DocFeaturizer", "Provenance", "load_names", "load_valence", "load_lemmas",
+           "DENSE_FEATURES"]
+
+# VADER's constants (vaderSentiment.py): negation scalar and the "but" weights.
+N_SCALAR = -0.74
+BUT_BEFORE, BUT_AFTER = 0.5, 1.5
+VADER_ALPHA = 15.0  # normalisation constant of VADER's compound score
+
+_SENT_END = {".", "!", "?", "\n", "…"}
+_CONTRAST = {"but", "however", "although", "though", "yet"}
+
+DENSE_FEATURES: tuple[str, ...] = (
+    "val:compound", "val:pos", "val:neg", "val:pos_share", "val:neg_share", "val:negated",
+    "val:min", "val:max", "val:after_but",
+    "emph:exclaim", "emph:question", "emph:caps", "emph:elongated",
+    "kind:handle", "kind:url", "kind:emoji", "kind:number", "len:log",
+    *(f"cue:{s}{'+' if sign > 0 else '-'}{neg}" for s in CORE_SIGNALS for sign in (1, -1)
+      for neg in ("", ":neg")),
+)
+_DENSE_INDEX = {name: i for i, name in enumerate(DENSE_FEATURES)}
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where features came from in a batch: one row per (doc, feature, char span, share).
+
+    ``share`` is the span's part of that feature's value in that doc (shares of one
+    feature in one doc sum to 1), so a linear contribution can be split among spans.
+    """
+
+    doc: np.ndarray
+    feature: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    share: np.ndarray
+
+
+def load_names() -> frozenset[str]:
+    """The shipped list of brand, place and person names (lowercase tokens) that are masked."""
+    text = resources.files("heartscore").joinpath("data/names.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+def load_valence() -> dict[str, float]:
+    """VADER's word and emoticon valences, plus emoji scored by their description's words."""
+    try:
+        import vaderSentiment
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise InputError("vaderSentiment is not installed; pip install vaderSentiment") from exc
+    folder = os.path.dirname(vaderSentiment.__file__)
+    valence: dict[str, float] = {}
+    with open(os.path.join(folder, "vader_lexicon.txt"), encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) >= 2:
+                valence[parts[0].lower()] = float(parts[1])
+    with open(os.path.join(folder, "emoji_utf8_lexicon.txt"), encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) == 2:
+                vals = [valence[w] for w in parts[1].split() if w in valence]
+                if vals:
+                    valence[parts[0]] = sum(vals) / len(vals)
+    return valence
+
+
+def load_lemmas() -> dict[str, str]:
+    """spaCy's English lookup lemma table (spacy-lookups-data), lowercase forms only."""
+    try:
+        import spacy_lookups_data
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise InputError("spacy-lookups-data is not installed; pip install spacy-lookups-data") \
+            from exc
+    path = os.path.join(os.path.dirname(spacy_lookups_data.__file__), "data",
+                        "en_lemma_lookup.json.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        table = json.load(fh)
+    return {k: v.lower() for k, v in table.items() if k == k.lower()}
+
+
+class DocFeaturizer(TransformerMixin, BaseEstimator):
+    """scikit-learn transformer from spaCy Docs (with heartscore's annotations) to sparse X.
+
+    Parameters
+    ----------
+    ngram_range:
+        Lemma n-gram sizes (1, 2) by default.
+    min_df:
+        Keep n-grams seen in at least this many training docs.
+    max_features:
+        Keep at most this many n-grams (most frequent first); ``None`` keeps all.
+    mask_names:
+        Mask @handles, URLs, names in the shipped list, and capitalised unknown words
+        inside a sentence, so that brands, places and people never become features.
+    """
+
+    def __init__(self, *, ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
+                 max_features: int | None = 20000, mask_names: bool = True) -> None:
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.max_features = max_features
+        self.mask_names = mask_names
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, docs: Sequence[Doc], y=None) -> "DocFeaturizer":
+        """Learn the n-gram vocabulary from ``docs``."""
+        docs = _check_docs(docs)
+        lo, hi = self.ngram_range
+        if not (1 <= lo <= hi <= 3):
+            raise InputError(f"ngram_range must satisfy 1 <= lo <= hi <= 3, got {self.ngram_range}")
+        if self.min_df < 1:
+            raise InputError(f"min_df must be >= 1, got {self.min_df}")
+        self.names_ = load_names()
+        self.valence_ = load_valence()
+        self._lemmas = load_lemmas()
+        self._cache: dict = {}
+        df: dict[str, int] = {}
+        for doc in docs:
+            grams = {g for g, _, _ in self._ngrams(self._analyse(doc)[0])}
+            for g in grams:
+                df[g] = df.get(g, 0) + 1
+        kept = [g for g, n in df.items() if n >= self.min_df]
+        kept.sort(key=lambda g: (-df[g], g))
+        if self.max_features is not None:
+            kept = kept[: self.max_features]
+        kept.sort()
+        offset = len(DENSE_FEATURES)
+        self.vocabulary_ = {g: offset + i for i, g in enumerate(kept)}
+        self.n_features_out_ = offset + len(kept)
+        return self
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Feature names: the dense features first, then the n-grams in index order."""
+        self._check_fitted()
+        grams = sorted(self.vocabulary_, key=self.vocabulary_.get)
+        return np.asarray([*DENSE_FEATURES, *grams], dtype=object)
+
+    def transform(self, docs: Sequence[Doc]) -> sp.csr_matrix:
+        """Docs → sparse feature matrix (rows in input order)."""
+        return self.transform_with_provenance(docs)[0]
+
+    # ------------------------------------------------------------------ transform
+    def transform_with_provenance(self, docs: Sequence[Doc]) -> tuple[sp.csr_matrix, Provenance]:
+        """Docs → (X, provenance of every non-zero n-gram, cue and valence feature)."""
+        self._check_fitted()
+        docs = _check_docs(docs)
+        vocab = self.vocabulary_
+        rows, cols, vals = [], [], []
+        p_doc, p_feat, p_start, p_end, p_share = [], [], [], [], []
+        dense = np.zeros((len(docs), len(DENSE_FEATURES)), dtype=np.float64)
+        for i, doc in enumerate(docs):
+            units, vinfo = self._analyse(doc)
+            # n-grams: counts, provenance shared equally among occurrences
+            counts: dict[int, list[tuple[int, int]]] = {}
+            for g, s, e in self._ngrams(units):
+                j = vocab.get(g)
+                if j is not None:
+                    counts.setdefault(j, []).append((s, e))
+            for j, spans in counts.items():
+                rows.append(i)
+                cols.append(j)
+                vals.append(1.0 + math.log(len(spans)))
+                share = 1.0 / len(spans)
+                for s, e in spans:
+                    p_doc.append(i); p_feat.append(j); p_start.append(s); p_end.append(e)
+                    p_share.append(share)
+            self._dense(doc, vinfo, dense[i], i, (p_doc, p_feat, p_start, p_end, p_share))
+        nz_r, nz_c = np.nonzero(dense)
+        rows.extend(nz_r.tolist())
+        cols.extend(nz_c.tolist())
+        vals.extend(dense[nz_r, nz_c].tolist())
+        X = sp.csr_matrix((np.asarray(vals, dtype=np.float64), (rows, cols)),
+                          shape=(len(docs), self.n_features_out_))
+        prov = Provenance(np.asarray(p_doc, dtype=np.int64), np.asarray(p_feat, dtype=np.int64),
+                          np.asarray(p_start, dtype=np.int64), np.asarray(p_end, dtype=np.int64),
+                          np.asarray(p_share, dtype=np.float64))
+        return X, prov
+
+    # ------------------------------------------------------------------ internals
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "vocabulary_"):
+            from sklearn.exceptions import NotFittedError
+            raise NotFittedError("DocFeaturizer is not fitted yet; call fit(docs) first")
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state.pop("_cache", None)
+        state.pop("_lemmas", None)  # rebuilt from spacy-lookups-data on load
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        if "vocabulary_" in state:
+            self._lemmas = load_lemmas()
+            self._cache = {}
+
+    def _word(self, token) -> tuple[str | None, float, int]:
+        """(lemma feature or None when masked, valence, kind) of one lexeme, cached by orth."""
+        key = token.orth
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        text = token.text
+        lower = text.lower()
+        kind = token_kind(text)
+        lemma: str | None
+        if kind in (KIND_HANDLE, KIND_URL):
+            lemma = None
+        elif kind == KIND_NUMBER:
+            lemma = "<num>"
+        elif kind == KIND_HASHTAG:
+            lemma = lower[1:] or None
+        elif kind == KIND_PUNCT:
+            lemma = None
+        else:
+            lemma = self._lemmas.get(lower, lower)
+        if lemma is not None and self.mask_names and (lower in self.names_ or lemma in self.names_):
+            lemma = None
+        valence = self.valence_.get(lower, self.valence_.get(text, 0.0))
+        if valence == 0.0 and lemma is not None:
+            valence = self.valence_.get(lemma, 0.0)
+        out = (lemma, valence, kind)
+        if len(self._cache) < 500_000:
+            self._cache[key] = out
+        return out
+
+    def _known(self, lower: str) -> bool:
+        return lower in self._lemmas or lower in self.valence_
+
+    def _analyse(self, doc: Doc):
+        """Token units for n-grams and valence info; one pass over the doc."""
+        neg = doc._.hs_negated if doc.has_extension("hs_negated") else None
+        if neg is None:
+            neg = negation_flags([t.lower_ for t in doc])
+        units: list = []  # (feature string or None as a chain break, start, end)
+        vinfo = []  # (valence after negation, start, end, negated)
+        prev_end_sentence = True
+        mask = self.mask_names
+        for t in doc:
+            lemma, valence, kind = self._word(t)
+            if lemma is not None and mask and kind == KIND_WORD and not prev_end_sentence:
+                text = t.text
+                if text[0].isupper() and text[1:].islower() and not self._known(text.lower()):
+                    lemma = None  # a capitalised unknown word mid-sentence: a name
+            negated = neg[t.i] == 1
+            if lemma is None:
+                units.append((None, 0, 0))
+            else:
+                units.append(("NEG_" + lemma if negated else lemma, t.idx, t.idx + len(t.text)))
+            if valence:
+                v = valence * N_SCALAR if negated else valence
+                vinfo.append((v, t.idx, t.idx + len(t.text), negated, t.lower_ in _CONTRAST))
+            elif t.lower_ in _CONTRAST:
+                vinfo.append((0.0, t.idx, t.idx, False, True))
+            prev_end_sentence = t.text in _SENT_END or t.is_space
+        return units, vinfo
+
+    def _ngrams(self, units):
+        lo, hi = self.ngram_range
+        n = len(units)
+        for i in range(n):
+            g0, s0, _ = units[i]
+            if g0 is None:
+                continue
+            if lo == 1:
+                yield g0, s0, units[i][2]
+            parts = [g0]
+            for k in range(1, hi):
+                if i + k >= n or units[i + k][0] is None:
+                    break
+                parts.append(units[i + k][0])
+                if k + 1 >= lo:
+                    yield " ".join(parts), s0, units[i + k][2]
+
+    def _dense(self, doc: Doc, vinfo, row: np.ndarray, i: int, prov) -> None:
+        p_doc, p_feat, p_start, p_end, p_share = prov
+        # valence, weighted around the last contrastive word as VADER does with "but"
+        but_at = max((k for k, v in enumerate(vinfo) if v[4]), default=-1)
+        vals = []
+        for k, (v, s, e, negated, _) in enumerate(vinfo):
+            if v == 0.0:
+                continue
+            w = 1.0 if but_at < 0 else (BUT_BEFORE if k < but_at else BUT_AFTER)
+            vals.append((v * w, s, e, negated, k > but_at >= 0))
+        n_tok = max(1, len(doc))
+        if vals:
+            total = sum(v for v, *_ in vals)
+            pos = sum(v for v, *_ in vals if v > 0)
+            negs = -sum(v for v, *_ in vals if v < 0)
+            after = sum(v for v, _, _, _, a in vals if a)
+            row[0] = total / math.sqrt(total * total + VADER_ALPHA)
+            row[1] = pos / (pos + 4.0)
+            row[2] = negs / (negs + 4.0)
+            row[3] = sum(1 for v, *_ in vals if v > 0) / n_tok
+            row[4] = sum(1 for v, *_ in vals if v < 0) / n_tok
+            row[5] = min(1.0, sum(1 for *_, ng, _ in vals if ng) / 3.0)
+            row[6] = min(v for v, *_ in vals) / 4.0
+            row[7] = max(v for v, *_ in vals) / 4.0
+            row[8] = after / math.sqrt(after * after + VADER_ALPHA) if after else 0.0
+            sign = 1.0 if total >= 0 else -1.0
+            weight_all = sum(abs(v) for v, *_ in vals)
+            for f, pick in ((0, lambda v: v * sign > 0), (1, lambda v: v > 0),
+                            (2, lambda v: v < 0), (8, None)):
+                chosen = [(v, s, e) for v, s, e, _, a in vals
+                          if (pick(v) if pick else a and v * (1 if after >= 0 else -1) > 0)]
+                tot = sum(abs(v) for v, _, _ in chosen) or weight_all
+                for v, s, e in chosen:
+                    p_doc.append(i); p_feat.append(f); p_start.append(s); p_end.append(e)
+                    p_share.append(abs(v) / tot)
+        emph = doc._.hs_emphasis if doc.has_extension("hs_emphasis") else None
+        if emph is not None:
+            excl, quest, caps, elong = emph
+            row[9] = math.log1p(excl) / 2.0
+            row[10] = min(quest, 2) / 2.0
+            row[11] = math.log1p(caps) / 2.0
+            row[12] = math.log1p(elong)
+        kinds = doc._.hs_kinds if doc.has_extension("hs_kinds") else None
+        if kinds is not None:
+            row[13] = float(KIND_HANDLE in kinds)
+            row[14] = float(KIND_URL in kinds)
+            row[15] = float(KIND_EMOJI in kinds or KIND_EMOTICON in kinds)
+            row[16] = float(KIND_NUMBER in kinds)
+        row[17] = math.log1p(n_tok) / 5.0
+        cues = doc._.hs_cues if doc.has_extension("hs_cues") else None
+        if cues:
+            by_feat: dict[int, list[tuple[int, int]]] = {}
+            for signal, sign, start, end, negated in cues:
+                name = f"cue:{signal}{'+' if sign > 0 else '-'}{':neg' if negated else ''}"
+                f = _DENSE_INDEX.get(name)
+                if f is None:
+                    continue
+                span = doc[start:end]
+                by_feat.setdefault(f, []).append((span.start_char, span.end_char))
+            for f, spans in by_feat.items():
+                row[f] = min(len(spans), 3) / 1.5
+                for s, e in spans:
+                    p_doc.append(i); p_feat.append(f); p_start.append(s); p_end.append(e)
+                    p_share.append(1.0 / len(spans))
+
+
+def _check_docs(docs) -> list[Doc]:
+    if isinstance(docs, (str, Doc)):
+        raise InputError("expected a sequence of spaCy Docs, found a single "
+                         f"{type(docs).__name__}; wrap it in a list")
+    docs = list(docs)
+    for k, d in enumerate(docs):
+        if not isinstance(d, Doc):
+            raise InputError(f"expected spaCy Docs, found {type(d).__name__} at position {k}; "
+                             "run texts through heartscore.preprocess.to_docs first")
+    return docs

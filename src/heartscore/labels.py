@@ -1,0 +1,84 @@
+"""The label schema: polarity values, signal names, allowed signal values and column order.
+
+This module is the single place where label strings live (LABELS.md is the human source).
+A model carries its own schema in its card, so a retrained model may add signals; the
+default schema is the four core signals. Imports nothing from heartscore.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["LabelSchema", "DEFAULT_SCHEMA", "CORE_SIGNALS", "POLARITY", "SIGNAL_VALUES"]
+
+#: Polarity classes, ordered from worst to best (the classifier's class order).
+POLARITY: tuple[str, ...] = ("bad", "neutral", "good")
+#: The four core signals of LABELS.md; the heart score is defined on these only.
+CORE_SIGNALS: tuple[str, ...] = ("trust", "safety", "seen", "mattering")
+#: Allowed values of every signal: violated, not expressed, met.
+SIGNAL_VALUES: tuple[int, ...] = (-1, 0, 1)
+SCHEMA_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class LabelSchema:
+    """Which labels a model predicts and how they appear as columns.
+
+    Parameters
+    ----------
+    signals:
+        Signal names in output order. The default is the four core signals.
+    version:
+        Schema version, stored in model cards.
+    """
+
+    signals: tuple[str, ...] = CORE_SIGNALS
+    polarity_values: tuple[str, ...] = POLARITY
+    signal_values: tuple[int, ...] = SIGNAL_VALUES
+    version: str = SCHEMA_VERSION
+    text_column: str = field(default="text", compare=False)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """All label names: ``polarity`` first, then the signals."""
+        return ("polarity", *self.signals)
+
+    def classes(self, label: str) -> tuple:
+        """The class values of one label, in the classifier's column order."""
+        if label == "polarity":
+            return self.polarity_values
+        if label in self.signals:
+            return self.signal_values
+        raise KeyError(f"unknown label {label!r}; this schema has {', '.join(self.labels)}")
+
+    def proba_columns(self) -> list[str]:
+        """Output column names of the per-class probabilities, e.g. ``p_trust_-1``."""
+        return [f"p_{label}_{c}" for label in self.labels for c in self.classes(label)]
+
+    def label_columns(self) -> list[str]:
+        """Output columns of the hard labels: ``polarity`` then the signals."""
+        return list(self.labels)
+
+    def output_columns(self) -> list[str]:
+        """All result columns in their fixed order (labels, heart score, confidence, probabilities)."""
+        return [*self.label_columns(), "heart_score", "confidence", "low_confidence",
+                *self.proba_columns()]
+
+    def signal_classes(self) -> list[str]:
+        """The eight (or more) signal labels of the macro-F1, e.g. ``trust+``, ``trust-``."""
+        return [f"{s}{sign}" for s in self.signals for sign in ("+", "-")]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (stored in model cards)."""
+        return {"signals": list(self.signals), "polarity_values": list(self.polarity_values),
+                "signal_values": list(self.signal_values), "version": self.version}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "LabelSchema":
+        """Inverse of :meth:`to_dict`."""
+        return cls(signals=tuple(d["signals"]), polarity_values=tuple(d["polarity_values"]),
+                   signal_values=tuple(int(v) for v in d["signal_values"]),
+                   version=str(d["version"]))
+
+
+DEFAULT_SCHEMA = LabelSchema()

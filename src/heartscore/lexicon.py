@@ -1,0 +1,413 @@
+"""Cue phrases per signal and negation triggers: plain data traced to ../shared/LABELS.md.
+
+No logic lives here beyond expanding the small pattern notation into spaCy ``Matcher``
+patterns (see :func:`compile_pattern`). Components only match these entries; the classifier
+learns how far to trust each signal's cues.
+
+Pattern notation (one string per pattern, tokens separated by spaces, matched on ``LOWER``):
+
+- ``word`` matches the lowercase token; ``a|b|c`` matches any of them;
+- a leading ``?`` makes the token optional (``?really listened``);
+- ``#`` matches a number-like token (``2``, ``two``, ``45``);
+- ``~unit`` matches a number glued to a unit (``2hrs``, ``45min``, ``3days``);
+- macros: ``NT`` (not, n't, nt), ``ME`` (me, us), ``MY`` (my, our), ``THEY`` (a service
+  subject), ``ANY`` (one optional token of any kind).
+
+A cue that contains its own negation ("no one called", "never pushed") is matched as a whole;
+a cue preceded by a negation *outside* it ("nobody **ignored** us") is reported as negated.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Cue", "CUES", "NEGATION_TRIGGERS", "SCOPE_BREAKERS", "NEGATION_WINDOW",
+           "compile_pattern", "MACROS"]
+
+#: Tokens that open a negation scope (lowercase). "no one" is covered by "no".
+NEGATION_TRIGGERS: frozenset[str] = frozenset({
+    "not", "n't", "n’t", "nt", "never", "no", "nobody", "noone", "none", "nothing", "neither",
+    "nor", "without", "w/o", "cannot", "hardly", "barely", "nowhere", "zero", "nope", "nah",
+    "lack", "lacked", "lacking", "neva", "aint", "ain't", "dont", "didnt", "wasnt", "isnt",
+    "wont", "cant", "couldnt", "doesnt", "havent", "hasnt", "werent", "arent", "shouldnt",
+})
+#: Tokens that close a negation scope: clause punctuation and contrastive conjunctions.
+SCOPE_BREAKERS: frozenset[str] = frozenset({
+    ".", ",", ";", ":", "!", "?", "…", "but", "however", "although", "though", "yet",
+    "whereas", "except", "and", "so", "because", "then", "-", "—", "(", ")",
+})
+#: Maximum number of tokens a negation reaches (VADER looks three back; clauses run longer).
+NEGATION_WINDOW = 5
+
+MACROS: dict[str, str] = {
+    "NT": "n't|n’t|nt|not",
+    "ME": "me|us",
+    "MY": "my|our",
+    "THEY": "they|he|she|staff|agent|agents|everyone|everybody|team|driver|crew|doctor|"
+            "nurse|mechanic|manager|waiter|waitress|server|rep|tech|technician|you",
+    "ANY": "?_",
+}
+
+_UNITS = r"(h|hr|hrs|hour|hours|m|min|mins|minute|minutes|d|day|days|wk|wks|week|weeks)"
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue entry: which signal, which sign (+1 met / -1 violated), its patterns and why."""
+
+    signal: str
+    sign: int
+    patterns: tuple[str, ...]
+    note: str
+
+
+def _c(signal: str, sign: int, note: str, *patterns: str) -> Cue:
+    return Cue(signal, sign, tuple(patterns), note)
+
+
+CUES: tuple[Cue, ...] = (
+    # ------------------------------------------------------------------ trust +1
+    _c("trust", 1, "trust +1: did what they said they would; promises kept",
+       "kept|keeps|keep|keeping THEY|their|his|her|its|the|MY ?own promise|promises|word",
+       "did|does|do|delivered ?exactly ?just what THEY|it said|promised|quoted|advertised",
+       "as promised|quoted|agreed|advertised|described",
+       "true|good to their|his|her|its word", "followed through|thru",
+       "lived|lives|live up to", "delivered on ?their|its|every promise|promises"),
+    _c("trust", 1, "trust +1: dependable, 'never lets me down', 'always on time'",
+       "never let|lets|letting|fails|failed ME ?down", "never disappoints|disappointed|fails",
+       "always|consistently|reliably on time|schedule", "always|consistently|reliably|so "
+       "punctual|reliable|consistent|dependable",
+       "reliable|dependable|trustworthy|punctual", "on time|schedule", "ahead of schedule|time",
+       "arrived|delivered|landed|came ?a|one|two ?day|days early",
+       "can|could ?always count|rely|depend on", "count|rely|depend on THEY|them|it"),
+    _c("trust", 1, "trust +1: honest, transparent prices, no hidden fees",
+       "honest|honesty|transparent|transparency|upfront|up-front|straightforward|straight-forward",
+       "no|zero hidden fees|charges|costs|extras|surprises", "no surprises",
+       "fair|reasonable|honest price|prices|pricing|quote|quotes|estimate",
+       "explained|itemized|itemised|justified every|each|all ?the charge|charges|cost|costs|fee|"
+       "fees|line|item",
+       "broke down the|every|each|all ?the cost|costs|charges|price|bill|quote",
+       "exactly|just what ?they|he|she|was quoted", "price|cost matched the quote|estimate"),
+    _c("trust", 1, "trust +1: fixed it right the first time",
+       "fixed|solved|sorted|resolved ?it|everything ?right ?on the|in|on first|one time|call|"
+       "visit|go|try|attempt",
+       "right|first the first time", "first time fix", "one call resolution",
+       "refund|refunded|refunds|reimbursed ?was|came|arrived|processed ?so promptly|quickly|fast|"
+       "straight|immediately|within"),
+    _c("trust", 1, "trust +1: knowledgeable, competent staff",
+       "knowledgeable|competent|expert|experienced|skilled|professional|professionals|thorough|"
+       "meticulous|efficient",
+       "knew|knows|know what THEY|they|he|she were|was|are|is doing|talking",
+       "knew|knows|know their|his|her stuff", "real|true pro|pros|professionals|experts"),
+    _c("trust", 1, "trust +1: 'I'll be back because I know what I get'; trust them",
+       "know|knew what i|we|you 'll|will|am|are|'m ?going ?to get|getting",
+       "know|knew what to expect",
+       "trust|trusted|trusts them|you|this|their|him|her",
+       "never had ?a|any problem|problems|issue|issues", "no|zero problems|issues with"),
+    # ------------------------------------------------------------------ trust -1
+    _c("trust", -1, "trust -1: broken promises",
+       "broke|broken|break|breaking ?their|his|her|a|the|every promise|promises|word",
+       "promised|guaranteed|assured|swore ME|it|we|i ?would|'d|will|to",
+       "was|were promised|guaranteed|assured|told", "false promise|promises",
+       "never|didnt|wont|wouldnt honor|honour|honored|honoured",
+       "did|would|wo|will NT honor|honour", "refused|refuse|refuses to honor|honour"),
+    _c("trust", -1, "trust -1: lies, misleading claims, bait-and-switch, scams",
+       "lied|lie|lies|lying|liar|liars|lier",
+       "misleading|misled|mislead|deceptive|deceived|dishonest|shady|dodgy|sketchy|"
+       "untrustworthy|crooks|crooked|thieves",
+       "bait and|& switch", "bait-and-switch", "false advertising|claims|information",
+       "scam|scams|scammed|scammer|scammers|scammy|fraudulent|rip-off|ripoff|robbery|swindled",
+       "rip|ripped|ripping ?me|us|people|customers off",
+       "ca|can|wo|will|would|could NT trust|believe", "cant|cannot|wont|never trust|believe",
+       "do|does|did NT trust", "dont|doesnt|didnt trust"),
+    _c("trust", -1, "trust -1: hidden fees, overcharging",
+       "hidden|surprise|mystery|junk|bogus fee|fees|charge|charges|costs",
+       "overcharged|overcharging|overcharge|overbilled|double-charged",
+       "double charged|billed", "charged ME|my ?card twice|double|extra|more|again",
+       "billed ME twice|double|wrong",
+       "charged|billed ME for something|things|services|items|stuff"),
+    _c("trust", -1, "trust -1: a real failure of what was promised (cancelled, delayed, lost, wrong)",
+       "cancelled|canceled|cancellation|cancelation", "delayed|delay|delays", "late|overdue",
+       "lost|misplaced|losing|lose MY|the|his|her ?checked bag|bags|luggage|suitcase|package|"
+       "parcel|order|paperwork|file|claim|records|booking|reservation",
+       "never|still|yet|NT arrived|came|come|showed|turned|delivered|received|shipped|processed",
+       "no-show|noshow", "never|didnt|NT show|showed|turn|turned up",
+       "wrong order|item|items|size|color|colour|food|address|info|information|part|diagnosis|"
+       "prescription|dish|meal|bill|amount|date|room|car|package",
+       "missing item|items|bag|parts|pieces|money|payment",
+       "bumped|overbooked|double-booked", "double booked",
+       "missed ?my|our|the appointment|connection|flight"),
+    _c("trust", -1, "trust -1: unreliability framed as a pattern ('third time this month')",
+       "second|2nd|third|3rd|fourth|4th|fifth|5th|# time|times this|in|that week|month|year|row",
+       "second|2nd|third|3rd|fourth|4th|fifth|5th|# time|times in a week|month|year|row",
+       "yet|once again", "every single|damn time", "same problem|issue|thing ?all ?over again",
+       "keeps|kept happening|breaking|failing|dropping", "again and again", "time after time",
+       "always|constantly late|delayed|broken|down|wrong|cancelled|canceled"),
+    _c("trust", -1, "trust -1: incompetence (wrong information, botched repair)",
+       "incompetent|incompetence|clueless|useless|amateurs|amateurish|inept|careless|sloppy|"
+       "unprofessional|unreliable",
+       "botched|bodged", "messed|screwed|fucked|stuffed ?it|everything|things up",
+       "did|does|could|would|ca NT fix|solve|resolve|sort|repair",
+       "didnt|never|couldnt fix|fixed|solve|solved|resolve|resolved|repair|repaired",
+       "still NT fixed|working|resolved|sorted", "still broken",
+       "gave|giving|told ME ?the wrong|incorrect|conflicting|false ?info|information|answer|"
+       "answers|advice",
+       "no idea what they|he|she were|was|are|is doing", "have|has|had no clue"),
+    _c("trust", -1, "trust -1: 'never again', 'can't believe anything they say'",
+       "never again", "neveragain", "never using|use|flying|fly|going|coming|ordering|booking "
+       "them|this|here|back ?again",
+       "wo|will|would NT be back|returning|recommending|using", "avoid", "stay|steer away|clear"),
+    # ------------------------------------------------------------------ safety +1
+    _c("safety", 1, "safety +1: felt safe, secure, protected, reassured",
+       "felt|feel|feeling|feels ?so|very|completely|totally|really safe|secure|protected|reassured|"
+       "relaxed|calm|comfortable",
+       "safe|safely|secure|protected|safer", "reassured|reassuring|reassurance|reassure|reassures",
+       "peace of mind", "put|puts|putting ME|my ?mind|nerves at ease|rest",
+       "calmed|calm|calming|soothed ME|her|him ?down", "at ease", "nothing to worry about",
+       "no|zero need to worry|panic"),
+    _c("safety", 1, "safety +1: taken care of when something went wrong; supported until solved",
+       "took|take|taken|takes care of ME|everything|it|the",
+       "looked|look|looks after ME|my", "stayed|stays|stay with ME",
+       "stayed|stay on the phone|line", "walked|walks|talked ME through", "held|hold my hand",
+       "supported|support|supporting ME through|throughout|the|all",
+       "made|make sure i|we|my|ME ?was|were|got ok|okay|alright|safe|home|fine",
+       "found|booked|got ME ?a hotel|room|taxi|ride|replacement|rental|seat",
+       "sorted|arranged|organised|organized everything|a hotel|accommodation|transport"),
+    _c("safety", 1, "safety +1: no pressure to buy",
+       "no|zero|never ?any ?hard pressure|push|pushing|upsell|upselling|pitch",
+       "never|not|wasnt|werent|didnt|without ?once|at ?all pushed|pushy|pressured|pressuring|"
+       "pushing|rushed|rushing|upsold|hassled|salesy",
+       "was|were|did|felt NT|never ?once|at ?all pushed|pushy|pressured|pressuring|pushing|rushed|"
+       "rushing|upsold|hassled|salesy|push|rush|pressure|upsell",
+       "no hard sell", "zero pressure", "let|lets ME take|took our|my time",
+       "in no rush|hurry", "did NT try|attempt to sell|upsell|push", "didnt try to sell|upsell|push"),
+    _c("safety", 1, "safety +1: clean, secure surroundings",
+       "spotless|immaculate|hygienic|sanitary|sanitised|sanitized|well-lit|pristine|sparkling",
+       "very|super|so|really|extremely|impeccably clean", "clean and safe|secure|tidy",
+       "secure parking|building|entrance|area", "well lit", "safe area|neighborhood|neighbourhood"),
+    _c("safety", 1, "safety +1: money or data protected (fraud caught); gentle with fear",
+       "caught|spotted|stopped|blocked|flagged ?the|a|it|some fraud|fraudulent|scam|suspicious",
+       "fraud team|department|alert", "got|refunded my money back|returned",
+       "gentle|patient with ME|my ?nervous|anxious|scared|fear|anxiety|kids|son|daughter"),
+    # ------------------------------------------------------------------ safety -1
+    _c("safety", -1, "safety -1: felt unsafe, threatened, anxious or scared",
+       "felt|feel|feeling|feels ?so|very|really|totally|completely unsafe|threatened|scared|"
+       "afraid|frightened|intimidated|uncomfortable|anxious|vulnerable|harassed|panicked|unwelcome",
+       "unsafe|dangerous|hazard|hazardous|threatening|intimidating|terrifying|terrified|"
+       "frightening|scary|scared|afraid|panic|panicking|anxious|anxiety|harassed|harassment",
+       "panic attack", "fear|feared for my|our", "in tears", "shaking|trembling"),
+    _c("safety", -1, "safety -1: aggressive or hostile staff",
+       "aggressive|aggressively|hostile|hostility|violent|menacing|confrontational|belligerent",
+       "yelled|yelling|yells|yell|screamed|screaming|shouted|shouting|swore|swearing|cursed|cussed",
+       "threatened|threaten|threatening to", "got in my face",
+       "grabbed|shoved|pushed ME|my", "kicked|threw|thrown ME ?out", "get out"),
+    _c("safety", -1, "safety -1: hard selling and pressure",
+       "pushy|pressure|pressured|pressuring|pressures|hassled|harassing|badgered|badgering",
+       "hard sell|selling", "hard-sell", "upsell|upselling|upsold|up-sell|up-selling",
+       "forced|forcing|force|pushed|pushing ME ?into|to|a", "guilt-tripped", "guilt tripped",
+       "would NT take no", "kept pushing|pushed|calling|selling"),
+    _c("safety", -1, "safety -1: left stranded or abandoned with a problem",
+       "stranded|abandoned|marooned",
+       "stuck|trapped|stranded at|in|on ?the|an airport|station|roadside|road|motorway|highway|"
+       "gate|terminal|tarmac|plane|train|lift|elevator",
+       "left|leaving ME|her|him alone|stranded|hanging|there",
+       "no|without|zero ?any help|assistance|support|hotel|accommodation|food|vouchers|voucher",
+       "nowhere to sleep|stay|go", "slept|sleep|sleeping on|in the floor|terminal|airport|"
+       "station|car|bench",
+       "fend for ourselves|myself|themselves"),
+    _c("safety", -1, "safety -1: dirty, unsanitary or hazardous places",
+       "dirty|filthy|disgusting|unsanitary|unhygienic|grimy|mouldy|moldy|mold|mould|stained|"
+       "stains|grime|vomit|urine|sewage",
+       "cockroach|cockroaches|roach|roaches|bedbug|bedbugs|rats|rat|mice|mouse|maggots",
+       "bed bugs", "smelled|smelt|smells like|of", "stank|stunk|reeked",
+       "exposed wires|wiring", "broken|no lock|locks", "door|window|lock would|did|does NT "
+       "lock|close|shut", "food poisoning", "made ME|my sick|ill"),
+    _c("safety", -1, "safety -1: money or personal data put at risk",
+       "data breach|leak", "hacked|compromised|leaked|breached", "identity theft",
+       "my|our ?personal data|details|information|info|account ?was|were|got leaked|shared|"
+       "exposed|stolen|hacked",
+       "account|accounts|card was|were|got emptied|drained|frozen|locked",
+       "fraud|fraudulent charges|transactions|transaction|charge", "unauthorized|unauthorised"),
+    # ------------------------------------------------------------------ seen +1
+    _c("seen", 1, "seen +1: listened to; understood what was needed",
+       "listened|listen|listens|listening ?carefully|properly|patiently to",
+       "heard|hears ME|my|our ?out|concerns|concern", "actually|really|truly|genuinely "
+       "listened|heard|understood",
+       "understood|understands|understand|got ?exactly what i|we ?needed|wanted|meant|was|were",
+       "understood|understands ME|my|our ?situation|problem|needs|concerns",
+       "asked|asking|asks ?all ?the right|good|great|lots|smart|thoughtful ?of questions",
+       "asked about|after MY|how", "took|takes the time to", "paid|pays attention",
+       "made|makes eye contact", "noticed|spotted that|i|we|my|ME"),
+    _c("seen", 1, "seen +1: remembered a name, a preference, a history",
+       "remembered|remembers|remember|recognized|recognised|recognizes|knew|knows MY|ME ?usual|"
+       "name|names|order|preference|preferences|allergy|birthday|dog|daughter|son|kids|history|"
+       "face|car|story",
+       "by name|first name", "greeted|greets|greet ME by name",
+       "personal|personalised|personalized|tailored|bespoke service|touch|attention|"
+       "recommendations|recommendation|care|approach"),
+    _c("seen", 1, "seen +1: attentive, responsive service; a reply that addresses the problem",
+       "attentive|responsive", "prompt|quick|fast|speedy|instant response|reply|replies|"
+       "responses|answer|answers",
+       "replied|responded|answered|responds|replies within|quickly|promptly|immediately|fast|"
+       "straight|right|same|in",
+       "got|get back to ME within|quickly|promptly|fast|the|right|same|in",
+       "called|rang|emailed|texted|messaged ME back",
+       "checked|checks|checking in on|on ME|in", "followed|follows up|thru|through",
+       "follow-up|followup", "follow up",
+       "addressed|acknowledged|acknowledges|tackled MY|the ?actual|specific|exact ?issue|issues|"
+       "problem|problems|concern|concerns|question|questions|complaint"),
+    _c("seen", 1, "seen +1: kept informed, told clearly what was happening",
+       "kept|keeps|keeping ME ?informed|updated|posted", "in the loop",
+       "regular|constant|frequent|clear|proactive|timely updates|communication|announcements",
+       "updates every", "explained|explains|explaining|told ME everything|exactly|clearly|what|"
+       "why|how|step|each",
+       "explained|explains|explaining everything|clearly|exactly|why|how|what|each|every",
+       "let|lets ME know", "clear|great|excellent|good communication"),
+    # ------------------------------------------------------------------ seen -1
+    _c("seen", -1, "seen -1: ignored, dismissed",
+       "ignored|ignoring|ignore|ignores", "dismissed|dismissive",
+       "brushed|brush|brushing ME|it ?off", "brushed off", "talked|talking|spoke over ME",
+       "cut ME off", "walked|walk right ?past ME", "invisible",
+       "did NT|never even|bother ?to look|notice|acknowledge",
+       "didnt|never ?even acknowledge|acknowledged|notice|noticed",
+       "forgot|forgotten|forget ?about ME|our|my|the order|table|request|appointment|us|me",
+       "forgot|forgotten about ME"),
+    _c("seen", -1, "seen -1: no reply, or one that does not address the problem",
+       "no|zero|never ?a|any reply|replies|response|responses|answer|answers|acknowledgement|"
+       "acknowledgment|callback|call-back|word",
+       "never|didnt|dont|wont|doesnt ?even replied|reply|responded|respond|answered|answer|"
+       "called|call|rang|listened|listen|acknowledged|returned",
+       "never|didnt|dont|wont|doesnt ?even got|get|heard|hear|called|call back",
+       "did|do|does|would|will|could|wo NT ?even reply|respond|answer|call|listen|acknowledge|return",
+       "did|do|does|would|will|could|wo NT ?even get|hear|call back",
+       "nobody|noone ANY called|answered|replied|responded|got|came|told|explained|informed|"
+       "listened|helped|picked|showed|returned|bothered|cared|followed|contacted|checked",
+       "no ?- one ANY called|answered|replied|responded|got|came|told|explained|informed|"
+       "listened|helped|picked|showed|returned|bothered|cared|followed|contacted|checked",
+       "left on read|seen|unread", "radio silence", "crickets", "ghosted|ghosting",
+       "still waiting ?for|on ?a|an|my|your reply|response|answer|callback",
+       "did|does|do NT ?even address|read|understand|answer", "didnt|doesnt ?even address|read"),
+    _c("seen", -1, "seen -1: kept waiting or on hold with no acknowledgment",
+       "on|in hold|queue ?for|over|almost|nearly ?# ?hours|hrs|hour|hr|minutes|mins|min|days",
+       "kept|left|leave|keep ME|you ?waiting|hanging", "held ?on ?for ~unit",
+       "waited|waiting|wait ?for|over|almost|nearly|about # hours|hrs|hour|minutes|mins|days|"
+       "weeks", "waited|waiting|wait|hold ?for|over ~unit", "endless|forever ?on hold|queue|waiting",
+       "hold music"),
+    _c("seen", -1, "seen -1: no information or updates ('no one told us anything')",
+       "no|zero|without|never ?any updates|update|information|info|communication|explanation|"
+       "announcement|announcements|notice|notification|warning|idea",
+       "no|zero|without|never ?any heads up|heads-up",
+       "in the dark", "no idea what|why|when|where ?was|is ?going|happening",
+       "nobody|noone told|tells|informed|explained|updated ME|anything|anyone",
+       "no one told|tells|informed|explained|updated ME|anything|anyone",
+       "did|do|does|would|wo NT ?even tell|inform|update|explain|warn|notify ME|anyone|anything",
+       "never|didnt ?even told|tell|informed|inform|updated|update|explained|warned|notified "
+       "ME|anyone", "zero communication", "poor|terrible|awful|bad|no communication"),
+    _c("seen", -1, "seen -1: had to repeat the story; canned, scripted answers; treated like a number",
+       "repeat|repeated|repeating|re-explain|re-explained myself|my|the|our|everything|it",
+       "explain|explained|explaining my|the|our story|issue|problem|situation again|over|to|three|"
+       "3|every|each",
+       "every|each|another|a new agent|rep|representative|advisor",
+       "canned|scripted|automated|generic|template|templated|copy-paste|cookie-cutter|robotic|"
+       "boilerplate reply|replies|response|responses|answer|answers|email|emails|message|messages|"
+       "apology",
+       "scripted|robotic", "read|reading from a script", "same script", "copy and paste",
+       "like a robot|bot",
+       "treated|feel|felt like|just a number|ticket|statistic|commodity",
+       "like cattle", "just another number|ticket|customer"),
+    # ------------------------------------------------------------------ mattering +1
+    _c("mattering", 1, "mattering +1: went above and beyond; a thoughtful gesture nobody asked for",
+       "above and|& beyond", "went|goes|go|going out of their|his|her|the way",
+       "extra mile", "the extra step|effort", "made|make|makes my|our day|week|trip|night|year",
+       "surprised|surprise ME|her|him with", "on the house",
+       "handwritten|hand-written|personal|little|sweet|thoughtful note|card|gesture|touch",
+       "complimentary|free dessert|cake|upgrade|drink|drinks|treat"),
+    _c("mattering", 1, "mattering +1: genuine care and kindness; warmth",
+       "genuinely|really|truly|actually care|cared|cares|caring",
+       "caring|compassionate|compassion|empathetic|empathy|kindness|warmth|thoughtful|gracious|"
+       "considerate|heartfelt|sympathetic",
+       "so|very|incredibly|super|extremely kind|warm|sweet|lovely|patient|gentle",
+       "treated|treat ME|my ?with respect|dignity|kindness|care", "respectful|respected",
+       "hug|hugged|hugs", "angel|sweetheart"),
+    _c("mattering", 1, "mattering +1: made them feel special, valued, 'like family'",
+       "like family|royalty|friends|vips", "like a|an vip|queen|king|person|human|friend|guest|old",
+       "made|make|makes ME ?feel|felt special|valued|welcome|welcomed|important|appreciated|cared",
+       "felt|feel special|valued|welcome|welcomed|appreciated|cared",
+       "to check|see|ask how|on|if", "checked on ME|my|her|him",
+       "asked how ME|i|we|my ?was|were|am|are|doing|feeling", "cared about ME|my|our",
+       "cares about ?their|his|her|its customers|patients|guests|people"),
+    # ------------------------------------------------------------------ mattering -1
+    _c("mattering", -1, "mattering -1: rudeness, disrespect, contempt, condescension",
+       "rude|rudely|rudest|rudeness|impolite|disrespectful|disrespect|disrespected|condescending|"
+       "patronizing|patronising|arrogant|snotty|snooty|snarky|smug|belittled|belittling|mocked|"
+       "mocking|insulted|insulting|humiliated|humiliating|demeaning|nasty|obnoxious|abrasive|"
+       "unfriendly|curt|snappy|snapped|sneered|scoffed",
+       "laughed at ME|my", "rolled|rolling|rolls her|his|their eyes", "eye roll|rolls",
+       "eye-roll|eyeroll", "attitude", "talked|talks|spoke|speaks down to",
+       "treated|treats ME|customers|people|patients|guests like dirt|garbage|trash|crap|idiots|"
+       "criminals|children|shit",
+       "treated|treats ME|customers|people like a|an idiot|criminal|child|nuisance|burden|"
+       "inconvenience|suspect",
+       "hung|hangs up on ME", "slammed|slams ?the phone|door", "short with ME"),
+    _c("mattering", -1, "mattering -1: indifference ('couldn't care less', 'not my job')",
+       "could NT care less", "could care less",
+       "do|does|did NT ?even|seem|really ?to care", "dont|doesnt|didnt|never ?even|seem|really "
+       "?to care|cared",
+       "give a damn|shit|crap|fuck|toss|hoot", "not my|our job|problem|department|fault",
+       "indifferent|indifference|apathetic|uninterested|disinterested|heartless|callous",
+       "shrugged|shrug|shrugs", "glued to their|his|her|the phone|phones|screen",
+       "too busy chatting|talking|gossiping|on",
+       "did NT ?even apologize|apologise|apologized|apologised|say",
+       "didnt|never ?even apologize|apologise|apologized|apologised",
+       "not even an|a ?apology|sorry", "no|zero apology|apologies"),
+    _c("mattering", -1, "mattering -1: made to feel a nuisance, unimportant, or only a wallet",
+       "made|make|makes ME ?feel|felt like a|an nuisance|burden|bother|idiot|criminal|"
+       "inconvenience|pest|liar|thief|child",
+       "made|make ME ?feel|felt stupid|small|unwelcome|unimportant|worthless|invisible|dumb",
+       "felt|feel unwelcome|unimportant|worthless", "felt|feel like a nuisance|burden",
+       "only|just want|wants|care|cares|after ?about my|your|our|the money|cash",
+       "just|only a wallet|sale|paycheck|cash|atm", "money grab|grabbing|grabbers",
+       "do|does|did|could NT ?even care about their|its|the|his|her customers|patients|guests|"
+       "customer|people|clients",
+       "dont|doesnt|didnt|couldnt care about their|its|the customers|patients|guests|customer|"
+       "people|clients",
+       "customers|patients|people|guests|clients do|does NT matter",
+       "customer service is|was ?a joke", "treated like an afterthought"),
+)
+"""The cue lexicon. Each :class:`Cue` groups patterns that share one LABELS.md rule."""
+
+
+def _expand_macros(pattern: str) -> list[str]:
+    out = []
+    for tok in pattern.split():
+        opt = tok.startswith("?")
+        body = tok[1:] if opt else tok
+        parts = []
+        for alt in body.split("|"):
+            parts.append(MACROS.get(alt, alt))
+        body = "|".join(parts)
+        if body == "?_":
+            out.append("?_")
+        else:
+            out.append(("?" if opt else "") + body)
+    return out
+
+
+def compile_pattern(pattern: str) -> list[dict]:
+    """Turn one pattern string of the notation above into a spaCy ``Matcher`` token pattern."""
+    spec = []
+    for tok in _expand_macros(pattern):
+        opt = tok.startswith("?")
+        body = tok[1:] if opt else tok
+        if body == "_":
+            d: dict = {}
+        elif body == "#":
+            d = {"LIKE_NUM": True}
+        elif body == "~unit":
+            d = {"LOWER": {"REGEX": r"^\d+(\.\d+)?" + _UNITS + "$"}}
+        else:
+            alts = sorted(set(body.split("|")))
+            d = {"LOWER": alts[0]} if len(alts) == 1 else {"LOWER": {"IN": alts}}
+        if opt:
+            d["OP"] = "?"
+        spec.append(d)
+    return spec

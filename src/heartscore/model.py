@@ -1,0 +1,139 @@
+"""The Model facade: ``score(text)`` / ``score_many(texts)`` / ``evaluate(texts, labels)``.
+
+``model.estimator`` is the true scikit-learn estimator (:class:`HeartscoreClassifier`),
+whose ``score(X, y)`` keeps scikit-learn's meaning; the facade's ``score`` returns a Result.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .classifier import HeartscoreClassifier, check_texts
+from .errors import InputError
+from .evaluation import (bootstrap_ci, brier_score, label_report, polarity_macro_f1,
+                         reliability_table, signal_macro_f1)
+from .labels import DEFAULT_SCHEMA, LabelSchema
+from .results import Result, build_results
+
+__all__ = ["Model"]
+
+#: Texts longer than this are scored on their first MAX_CHARS characters.
+MAX_CHARS = 100_000
+
+
+@dataclass
+class Model:
+    """A fitted estimator plus its card (the record of how it was made)."""
+
+    estimator: HeartscoreClassifier
+    card: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def schema(self) -> LabelSchema:
+        """The label schema this model predicts."""
+        s = self.card.get("schema")
+        return LabelSchema.from_dict(s) if s else DEFAULT_SCHEMA
+
+    @property
+    def id(self) -> str:
+        """A short id naming the model that made a result: ``name@sha256-prefix``."""
+        name = self.card.get("name", "heartscore")
+        digest = self.card.get("artifact", {}).get("sha256", "")[:12] or "unsaved"
+        return f"{name}@{digest}"
+
+    # ------------------------------------------------------------------ scoring
+    def score(self, text: str) -> Result:
+        """Score one text (a convenience around :meth:`score_many`)."""
+        if not isinstance(text, str):
+            raise InputError(f"expected a text string, found {type(text).__name__}; use "
+                             "score_many for a batch")
+        return self.score_many([text])[0]
+
+    def score_many(self, texts: Sequence[str], *, batch_size: int = 512,
+                   n_process: int = 1) -> list[Result]:
+        """Score a batch of texts; one Result per text, same order.
+
+        ``n_process > 1`` splits the texts into chunks scored in worker processes that load
+        the model once each (spaCy's own ``n_process`` is slower: it ships Docs back).
+        """
+        texts = [t[:MAX_CHARS] for t in check_texts(texts)]
+        if n_process < 1:
+            raise InputError(f"n_process must be >= 1, got {n_process}")
+        if n_process == 1 or len(texts) < 2 * batch_size:
+            return [r for chunk in _chunks(texts, batch_size) for r in self._score_chunk(chunk)]
+        chunks = list(_chunks(texts, batch_size))
+        with ProcessPoolExecutor(max_workers=n_process, initializer=_init_worker,
+                                 initargs=(pickle.dumps(self),)) as pool:
+            return [r for part in pool.map(_score_in_worker, chunks) for r in part]
+
+    def _score_chunk(self, texts: list[str]) -> list[Result]:
+        if not texts:
+            return []
+        pred = self.estimator.predict_detailed(texts, evidence=True)
+        return build_results(texts, pred.proba, pred.labels, pred.evidence, self.schema, self.id)
+
+    # ------------------------------------------------------------------ evaluation
+    def evaluate(self, texts: Sequence[str], labels: Any, *, n_boot: int = 1000) -> dict[str, Any]:
+        """Per-label P/R/F1, confusion, Brier and reliability, plus polarity macro-F1 and the
+        signal-class macro-F1 with bootstrap 95% intervals. ``labels`` is (n, labels) in the
+        schema's order (polarity, then signals)."""
+        texts = check_texts(texts)
+        schema = self.schema
+        Y = np.asarray(labels, dtype=object)
+        if Y.shape != (len(texts), len(schema.labels)):
+            raise InputError(f"expected labels of shape ({len(texts)}, {len(schema.labels)}) "
+                             f"({', '.join(schema.labels)}); found {Y.shape}")
+        pred = self.estimator.predict_detailed(texts, evidence=False)
+        report: dict[str, Any] = {"n": len(texts), "labels": {}}
+        for j, label in enumerate(schema.labels):
+            classes = list(schema.classes(label))
+            truth = [_as_class(v, label) for v in Y[:, j]]
+            rep = label_report(truth, list(pred.labels[label]), classes)
+            idx = np.array([classes.index(v) for v in truth])
+            rep["brier"] = round(brier_score(idx, pred.proba[label]), 4)
+            rep["reliability"] = reliability_table(idx, pred.proba[label])
+            report["labels"][label] = rep
+        pol_t = np.array([_as_class(v, "polarity") for v in Y[:, 0]], dtype=object)
+        pol_p = np.asarray(pred.labels["polarity"], dtype=object)
+        report["polarity_macro_f1"] = _ci(bootstrap_ci(polarity_macro_f1, pol_t, pol_p,
+                                                       n_boot=n_boot))
+        sig_t = np.array([[_as_class(v, s) for v in Y[:, j + 1]]
+                          for j, s in enumerate(schema.signals)]).T
+        sig_p = np.array([pred.labels[s] for s in schema.signals], dtype=int).T
+        report["signal_macro_f1"] = _ci(bootstrap_ci(signal_macro_f1, sig_t, sig_p, n_boot=n_boot))
+        return report
+
+
+def _ci(t: tuple[float, float, float]) -> dict[str, float]:
+    return {"value": round(t[0], 4), "ci_low": round(t[1], 4), "ci_high": round(t[2], 4)}
+
+
+def _as_class(v: Any, label: str) -> Any:
+    if label == "polarity":
+        return str(v).strip().lower()
+    return int(float(v))
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+_WORKER_MODEL: Model | None = None
+
+
+def _init_worker(payload: bytes) -> None:
+    global _WORKER_MODEL
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    _WORKER_MODEL = pickle.loads(payload)
+
+
+def _score_in_worker(texts: list[str]) -> list[Result]:
+    assert _WORKER_MODEL is not None
+    return _WORKER_MODEL._score_chunk(texts)

@@ -1,0 +1,159 @@
+"""Save and load models: a joblib artefact beside a JSON card that is checked first.
+
+The card records package, scikit-learn and spaCy versions, the label schema, the nlp spec,
+the training config, the corpus and file hashes, dev thresholds and test metrics. ``load``
+reads the card, checks versions and the artefact's SHA-256, and only then unpickles.
+
+joblib (pickle) runs code when it loads: only load model files you trust. heartscore's own
+shipped model and files whose card hash matches are loaded; nothing is downloaded.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import joblib
+
+from .errors import ModelCompatibilityError
+from .model import Model
+
+__all__ = ["save", "load", "card_path", "sha256_file", "versions", "default_model_path",
+           "FORMAT"]
+
+FORMAT = {"name": "heartscore-model", "version": 1}
+
+
+def versions() -> dict[str, str]:
+    """Versions of the libraries a model depends on."""
+    import sklearn
+    import spacy
+
+    from . import __version__
+    try:
+        import vaderSentiment  # noqa: F401
+        from importlib.metadata import version
+        vader = version("vaderSentiment")
+        lookups = version("spacy-lookups-data")
+    except Exception:  # pragma: no cover
+        vader = lookups = "unknown"
+    return {"heartscore": __version__, "scikit-learn": sklearn.__version__,
+            "spacy": spacy.__version__, "vaderSentiment": vader, "spacy-lookups-data": lookups,
+            "python": platform.python_version()}
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    """SHA-256 of a file, streamed."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def card_path(path: str | os.PathLike) -> Path:
+    """The card that belongs to a model file: ``x.joblib`` → ``x.card.json``."""
+    p = Path(path)
+    return p.with_name(p.name[: -len(p.suffix)] + ".card.json") if p.suffix else \
+        p.with_name(p.name + ".card.json")
+
+
+def default_model_path() -> Path:
+    """The shipped model: ``$HEARTSCORE_MODEL`` or the newest ``models/heartscore-*.joblib``."""
+    env = os.environ.get("HEARTSCORE_MODEL")
+    if env:
+        return Path(env)
+    root = Path(__file__).resolve().parents[2] / "models"
+    found = sorted(root.glob("heartscore-*.joblib"))
+    if not found:
+        raise ModelCompatibilityError(f"no shipped model in {root}; rebuild it with "
+                                      "`python scripts/build_model.py` or pass load(path)")
+    return found[-1]
+
+
+def save(model: Model, path: str | os.PathLike, *, card_extra: dict[str, Any] | None = None) -> Path:
+    """Write ``model`` to ``path`` (joblib) and its card beside it; both atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    os.close(fd)
+    try:
+        joblib.dump(model.estimator, tmp, compress=3)
+        digest = sha256_file(tmp)
+        card = dict(model.card)
+        card.update(card_extra or {})
+        card.update({"format": FORMAT, "versions": versions(),
+                     "saved": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                     "artifact": {"file": path.name, "sha256": digest,
+                                  "bytes": os.path.getsize(tmp)}})
+        card.setdefault("name", path.stem)
+        _write_json_atomic(card_path(path), card)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    model.card = card
+    return path
+
+
+def load(path: str | os.PathLike | None = None) -> Model:
+    """Load a model: the shipped one by default. The card is checked before unpickling.
+
+    Raises :class:`ModelCompatibilityError` with a one-line reason when the card is missing,
+    the file was changed (hash), or scikit-learn/spaCy versions differ in major.minor.
+    """
+    path = Path(path) if path is not None else default_model_path()
+    if not path.exists():
+        raise ModelCompatibilityError(f"model file {path} does not exist; pass the path of a "
+                                      ".joblib model saved by heartscore")
+    cpath = card_path(path)
+    if not cpath.exists():
+        raise ModelCompatibilityError(f"no model card {cpath.name} beside {path.name}; heartscore "
+                                      "only loads models saved with their card")
+    try:
+        card = json.loads(cpath.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ModelCompatibilityError(f"model card {cpath} is not valid JSON ({exc})") from exc
+    check_card(card)
+    digest = sha256_file(path)
+    if digest != card.get("artifact", {}).get("sha256"):
+        raise ModelCompatibilityError(f"{path.name} does not match its card (sha256 {digest[:12]}… "
+                                      f"vs {card.get('artifact', {}).get('sha256', '?')[:12]}…); "
+                                      "the file was changed or corrupted: re-save or rebuild it")
+    try:
+        estimator = joblib.load(path)
+    except Exception as exc:  # corrupted pickles raise many kinds of errors
+        raise ModelCompatibilityError(f"could not unpickle {path.name}: {exc}") from exc
+    return Model(estimator, card)
+
+
+def check_card(card: dict[str, Any]) -> None:
+    """Refuse cards of another format or with incompatible library versions."""
+    fmt = card.get("format", {})
+    if fmt.get("name") != FORMAT["name"] or fmt.get("version") != FORMAT["version"]:
+        raise ModelCompatibilityError(f"model format {fmt or 'missing'} is not "
+                                      f"{FORMAT['name']} v{FORMAT['version']}; retrain the model")
+    now = versions()
+    saved = card.get("versions", {})
+    for lib in ("scikit-learn", "spacy"):
+        if _minor(saved.get(lib, "")) != _minor(now[lib]):
+            raise ModelCompatibilityError(
+                f"model was saved with {lib} {saved.get(lib, '?')}, this environment has "
+                f"{now[lib]}; install {lib}=={saved.get(lib, '?')} or retrain the model")
+
+
+def _minor(v: str) -> tuple[str, ...]:
+    return tuple(v.split(".")[:2])
+
+
+def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=2, ensure_ascii=False, default=str)
+        fh.write("\n")
+    os.replace(tmp, path)

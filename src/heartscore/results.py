@@ -1,0 +1,142 @@
+"""Result objects and the heart-score formula.
+
+:func:`build_results` turns a batch's probabilities, decided labels and evidence spans into
+:class:`Result` objects. It receives arrays and never calls the classifier.
+
+Heart score (in [-1, 1]): a weighted sum of expected values, not a mean of hard labels::
+
+    heart = 0.40 * (p(good) - p(bad)) + sum over the four core signals of 0.15 * (p(+1) - p(-1))
+
+Polarity carries 40% because it is the overall experience; each core signal carries 15%.
+Extra signals of a retrained schema do not enter the heart score.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .labels import CORE_SIGNALS, LabelSchema
+
+__all__ = ["Evidence", "Result", "build_results", "heart_score", "HEART_WEIGHTS",
+           "LOW_CONFIDENCE", "ERROR_COLUMN", "MODEL_COLUMN"]
+
+#: Weights of the heart score: polarity's p(good)-p(bad), then each core signal's p(+1)-p(-1).
+HEART_WEIGHTS: dict[str, float] = {"polarity": 0.40, **{s: 0.15 for s in CORE_SIGNALS}}
+#: A result whose confidence is below this is flagged ``low_confidence``.
+LOW_CONFIDENCE = 0.55
+ERROR_COLUMN = "heartscore_error"
+MODEL_COLUMN = "heartscore_model"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A span of the original text that pushed a label towards its value."""
+
+    text: str
+    start: int
+    end: int
+    weight: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict."""
+        return {"text": self.text, "start": self.start, "end": self.end, "weight": self.weight}
+
+
+@dataclass(frozen=True)
+class Result:
+    """The heartscore reading of one text.
+
+    Attributes
+    ----------
+    polarity: ``good``, ``bad`` or ``neutral``.
+    signals: signal name → -1, 0 or +1.
+    proba: label → {class: probability}; each label's probabilities sum to 1.
+    evidence: label → spans that drove a non-neutral polarity or a non-zero signal.
+    heart_score: see the module docstring; in [-1, 1].
+    confidence: mean over labels of the decided class's probability, in [0, 1].
+    low_confidence: ``confidence < LOW_CONFIDENCE``.
+    model: id of the model that produced it.
+    """
+
+    polarity: str
+    signals: Mapping[str, int]
+    proba: Mapping[str, Mapping[Any, float]]
+    evidence: Mapping[str, tuple[Evidence, ...]]
+    heart_score: float
+    confidence: float
+    low_confidence: bool
+    model: str
+    schema: LabelSchema = field(repr=False, compare=False, default_factory=LabelSchema)
+
+    def to_dict(self, *, evidence: bool = False) -> dict[str, Any]:
+        """Flat dict in the schema's output column order (the CLI's columns).
+
+        ``evidence=True`` adds an ``evidence`` JSON string of labelled spans with offsets.
+        """
+        d: dict[str, Any] = {"polarity": self.polarity}
+        d.update({s: int(self.signals[s]) for s in self.schema.signals})
+        d["heart_score"] = round(self.heart_score, 4)
+        d["confidence"] = round(self.confidence, 4)
+        d["low_confidence"] = bool(self.low_confidence)
+        for label in self.schema.labels:
+            for c in self.schema.classes(label):
+                d[f"p_{label}_{c}"] = round(float(self.proba[label][c]), 4)
+        if evidence:
+            d["evidence"] = self.evidence_json()
+        return d
+
+    def evidence_json(self) -> str:
+        """Evidence as a JSON list of {label, text, start, end, weight}."""
+        return json.dumps([{"label": label, **e.to_dict()} for label, spans in self.evidence.items()
+                           for e in spans], ensure_ascii=False)
+
+
+def heart_score(proba: Mapping[str, np.ndarray], schema: LabelSchema) -> np.ndarray:
+    """Vectorised heart score from per-label probability arrays (class order of ``schema``)."""
+    pol = proba["polarity"]
+    classes = list(schema.classes("polarity"))
+    h = HEART_WEIGHTS["polarity"] * (pol[:, classes.index("good")] - pol[:, classes.index("bad")])
+    sig_classes = list(schema.signal_values)
+    plus, minus = sig_classes.index(1), sig_classes.index(-1)
+    for s in CORE_SIGNALS:
+        if s in proba:
+            h = h + HEART_WEIGHTS[s] * (proba[s][:, plus] - proba[s][:, minus])
+    return np.clip(h, -1.0, 1.0)
+
+
+def build_results(texts: Sequence[str], proba: Mapping[str, np.ndarray],
+                  labels: Mapping[str, np.ndarray],
+                  evidence: Mapping[str, list[list[tuple[int, int, float]]]],
+                  schema: LabelSchema, model_id: str) -> list[Result]:
+    """Results for a batch: one per text, in order. Evidence is kept only for labels whose
+    decided value is not neutral/0 (what a reader needs explained)."""
+    hearts = heart_score(proba, schema)
+    n = len(texts)
+    conf = np.zeros(n)
+    for label in schema.labels:
+        classes = list(schema.classes(label))
+        idx = np.array([classes.index(v) for v in labels[label]])
+        conf += proba[label][np.arange(n), idx]
+    conf /= len(schema.labels)
+    out = []
+    for i, text in enumerate(texts):
+        pol = str(labels["polarity"][i])
+        sig = {s: int(labels[s][i]) for s in schema.signals}
+        pr = {label: {c: float(proba[label][i, k]) for k, c in enumerate(schema.classes(label))}
+              for label in schema.labels}
+        ev = {}
+        for label in schema.labels:
+            value = pol if label == "polarity" else sig[label]
+            if value in ("neutral", 0) or label not in evidence:
+                continue
+            spans = evidence[label][i]
+            if spans:
+                ev[label] = tuple(Evidence(text[s:e], s, e, w) for s, e, w in spans)
+        c = float(conf[i])
+        out.append(Result(pol, sig, pr, ev, float(hearts[i]), c, c < LOW_CONFIDENCE, model_id,
+                          schema))
+    return out
