@@ -188,7 +188,7 @@ def detect_text_column(columns: list[str], sample: pd.DataFrame | None = None) -
             return lower[hint], f"column named {lower[hint]!r}"
     if sample is not None and len(sample):
         lengths = {c: sample[c].astype(str).str.len().mean() for c in columns
-                   if sample[c].dtype == object}
+                   if pd.api.types.is_string_dtype(sample[c]) or sample[c].dtype == object}
         if lengths:
             best = max(lengths, key=lengths.get)
             if lengths[best] >= 15:

@@ -25,6 +25,7 @@ from importlib import resources
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from .components import (KIND_EMOJI, KIND_EMOTICON, KIND_HANDLE, KIND_HASHTAG, KIND_NUMBER,
@@ -161,6 +162,9 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
         kept.sort()
         offset = len(DENSE_FEATURES)
         self.vocabulary_ = {g: offset + i for i, g in enumerate(kept)}
+        self.uninformative_ = frozenset(
+            j for g, j in self.vocabulary_.items()
+            if all(part.removeprefix("NEG_") in STOP_WORDS for part in g.split(" ")))
         self.n_features_out_ = offset + len(kept)
         return self
 
@@ -195,6 +199,8 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
                 rows.append(i)
                 cols.append(j)
                 vals.append(1.0 + math.log(len(spans)))
+                if j in self.uninformative_:
+                    continue  # stop-word n-grams count as features but are no evidence
                 share = 1.0 / len(spans)
                 for s, e in spans:
                     p_doc.append(i); p_feat.append(j); p_start.append(s); p_end.append(e)

@@ -1,0 +1,94 @@
+"""The scikit-learn contract of HeartscoreClassifier, on a small slice of the corpus."""
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from heartscore.classifier import HeartscoreClassifier
+from heartscore.corpus import labels_matrix
+from heartscore.errors import InputError, SchemaError
+
+
+@pytest.fixture(scope="module")
+def small(corpus):
+    df = corpus[corpus["split"] == "train"].sample(300, random_state=0)
+    return df["text"].tolist(), labels_matrix(df)
+
+
+@pytest.fixture(scope="module")
+def fitted(small):
+    X, y = small
+    return HeartscoreClassifier(min_df=1).fit(X, y)
+
+
+def test_constructor_only_stores_and_clone_works():
+    est = HeartscoreClassifier(C=0.5, min_df=3)
+    assert est.get_params()["C"] == 0.5 and est.get_params()["min_df"] == 3
+    c = clone(est)
+    assert c.get_params() == est.get_params() and not hasattr(c, "heads_")
+    est.set_params(C=2.0)
+    assert est.C == 2.0
+
+
+def test_fit_returns_self_and_learned_attributes_end_in_underscore(small):
+    X, y = small
+    est = HeartscoreClassifier(min_df=1)
+    assert est.fit(X, y) is est
+    assert hasattr(est, "heads_") and hasattr(est, "featurizer_") and hasattr(est, "classes_")
+
+
+def test_predict_shapes_and_probabilities_sum_to_one(fitted, small):
+    X, _ = small
+    proba = fitted.predict_proba(X[:20])
+    for label, p in proba.items():
+        assert p.shape == (20, 3)
+        assert np.allclose(p.sum(axis=1), 1.0)
+    pred = fitted.predict(X[:20])
+    assert pred.shape == (20, 5)
+    assert set(pred[:, 0]) <= {"good", "bad", "neutral"}
+    assert set(pred[:, 1:].ravel()) <= {-1, 0, 1}
+
+
+def test_score_keeps_sklearn_meaning(fitted, small):
+    X, y = small
+    s = fitted.score(X, y)
+    assert 0.0 <= s <= 1.0 and s > 0.5  # training data
+
+
+def test_bare_string_is_refused(fitted):
+    with pytest.raises(InputError, match="single string"):
+        fitted.predict("The soup was cold.")
+    with pytest.raises(InputError, match="position 1"):
+        fitted.predict(["fine", None])
+
+
+def test_single_class_label_is_refused(small):
+    X, y = small
+    y = y.copy()
+    y[:, 1] = 0
+    with pytest.raises(SchemaError, match="trust"):
+        HeartscoreClassifier(min_df=1).fit(X, y)
+
+
+def test_unlabelled_signal_rows_are_left_out_of_that_head_only(small):
+    X, y = small
+    y = y.copy()
+    y[:100, 2] = None
+    est = HeartscoreClassifier(min_df=1).fit(X, y)
+    assert est.predict(X[:3]).shape == (3, 5)
+
+
+def test_cross_validate_runs(small):
+    from sklearn.model_selection import cross_validate
+    X, y = small
+    out = cross_validate(HeartscoreClassifier(min_df=2), X, y, cv=2)
+    assert len(out["test_score"]) == 2 and all(0 <= s <= 1 for s in out["test_score"])
+
+
+def test_thresholds_tuned_on_dev_change_decisions_not_probabilities(fitted, corpus):
+    dev = corpus[corpus["split"] == "dev"].head(150)
+    before = fitted.predict_proba(dev["text"].tolist())
+    fitted.tune_thresholds(dev["text"].tolist(), labels_matrix(dev))
+    assert set(fitted.thresholds_) == {"polarity", "trust", "safety", "seen", "mattering"}
+    after = fitted.predict_proba(dev["text"].tolist())
+    for k in before:
+        assert np.allclose(before[k], after[k])

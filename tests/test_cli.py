@@ -1,0 +1,58 @@
+import pandas as pd
+
+from heartscore.cli import main
+
+
+def test_score_contract(tmp_path, capsys):
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"id": [1, 2], "text": ["Rude staff, never again.", "What time do you open?"],
+                  "store": ["x", "y"]}).to_csv(src, index=False)
+    out = tmp_path / "out.csv"
+    assert main(["score", str(src), "-o", str(out), "--text-column", "text", "--quiet"]) == 0
+    df = pd.read_csv(out)
+    assert list(df.columns[:3]) == ["id", "text", "store"]
+    for c in ["polarity", "trust", "safety", "seen", "mattering", "heart_score",
+              "p_polarity_good", "p_trust_-1", "p_mattering_1"]:
+        assert c in df.columns
+    assert set(df["polarity"]) <= {"good", "bad", "neutral"}
+    assert set(df[["trust", "safety", "seen", "mattering"]].to_numpy().ravel()) <= {-1, 0, 1}
+    assert "scored 2 of 2 rows" in capsys.readouterr().err
+
+
+def test_missing_text_column_is_one_line_naming_columns(tmp_path, capsys):
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"id": [1], "body": ["hi"]}).to_csv(src, index=False)
+    code = main(["score", str(src), "-o", str(tmp_path / "o.csv"), "--text-column", "text"])
+    err = capsys.readouterr().err.strip()
+    assert code == 1 and len(err.splitlines()) == 1
+    assert "columns are id, body" in err
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_help_and_version(capsys):
+    assert main(["--version"]) == 0
+    assert "heartscore" in capsys.readouterr().out
+    assert main(["score", "--help"]) == 0
+    assert "example:" in capsys.readouterr().out
+    assert main([]) == 2
+
+
+def test_evaluate_and_info(tmp_path, capsys, corpus):
+    src = tmp_path / "lab.csv"
+    corpus[corpus["split"] == "test"].head(80).to_csv(src, index=False)
+    assert main(["evaluate", str(src)]) == 0
+    assert "polarity macro-F1" in capsys.readouterr().out
+    assert main(["info"]) == 0
+    assert '"schema"' in capsys.readouterr().out
+
+
+def test_train_refuses_bad_labels_and_writes_nothing(tmp_path, capsys):
+    src = tmp_path / "lab.csv"
+    pd.DataFrame({"text": ["a b", "c d", "e f"], "polarity": ["good", "awful", "bad"],
+                  "trust": [0, 1, 2], "safety": [0, 0, 0], "seen": [0, 1, 0],
+                  "mattering": [1, 0, -1]}).to_csv(src, index=False)
+    out = tmp_path / "m.joblib"
+    assert main(["train", str(src), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "'awful'" in err and "row 3" in err and "'2'" in err
+    assert not out.exists()

@@ -1,0 +1,41 @@
+import numpy as np
+
+from heartscore.evaluation import (bootstrap_ci, brier_score, label_report, polarity_macro_f1,
+                                   reliability_table, signal_macro_f1, uncertainty)
+
+
+def test_macro_f1_perfect_and_wrong():
+    t = ["good", "bad", "neutral"]
+    assert polarity_macro_f1(t, t) == 1.0
+    assert polarity_macro_f1(t, ["bad", "neutral", "good"]) == 0.0
+
+
+def test_signal_macro_f1_counts_each_sign_separately():
+    truth = np.array([[1, 0], [-1, 0], [0, 1], [0, -1]])
+    assert signal_macro_f1(truth, truth) == 1.0
+    flipped = truth.copy()
+    flipped[:, 0] *= -1
+    assert signal_macro_f1(truth, flipped) == 0.5
+
+
+def test_bootstrap_interval_contains_point():
+    rng = np.random.default_rng(1)
+    t = rng.choice(["good", "bad", "neutral"], 200).astype(object)
+    p = t.copy()
+    p[:40] = "neutral"
+    v, lo, hi = bootstrap_ci(polarity_macro_f1, t, p, n_boot=200)
+    assert lo <= v <= hi and hi - lo > 0
+
+
+def test_brier_and_reliability():
+    p = np.array([[0.9, 0.1], [0.2, 0.8]])
+    assert brier_score(np.array([0, 1]), p) < brier_score(np.array([1, 0]), p)
+    rows = reliability_table(np.array([0, 1]), p)
+    assert sum(r["count"] for r in rows) == 2
+
+
+def test_label_report_and_uncertainty():
+    rep = label_report([1, 0, -1], [1, 0, 0], [-1, 0, 1])
+    assert rep["classes"]["1"]["f1"] == 1.0 and rep["classes"]["-1"]["recall"] == 0.0
+    u = uncertainty([np.array([[1.0, 0, 0], [1 / 3, 1 / 3, 1 / 3]])])
+    assert u[0] < 0.01 and abs(u[1] - 1) < 1e-6

@@ -1,0 +1,99 @@
+"""The cue lexicon is a tested artefact: every pattern compiles, every cue group matches
+examples written from LABELS.md, and a negation outside a cue marks it negated."""
+import pytest
+
+from heartscore.components import CueMatcher, NegationScope, Normalizer
+from heartscore.lexicon import CUES, NEGATION_TRIGGERS, compile_pattern
+from heartscore.labels import CORE_SIGNALS
+
+# (text, signal, sign, negated) — examples per LABELS.md rule, not copied from the corpus
+EXAMPLES = [
+    ("They kept their promise and delivered on time.", "trust", 1, False),
+    ("Honest quote, no hidden fees.", "trust", 1, False),
+    ("The tech knew what he was doing and fixed it first time.", "trust", 1, False),
+    ("Hidden fees everywhere, total scam.", "trust", -1, False),
+    ("Third time this month the delivery is late.", "trust", -1, False),
+    ("They lost my luggage and lied about it.", "trust", -1, False),
+    ("Never again.", "trust", -1, False),
+    ("The nurse calmed me down and I felt safe.", "safety", 1, False),
+    ("No pressure at all to buy anything.", "safety", 1, False),
+    ("They were never pushy.", "safety", 1, False),
+    ("Stranded at the airport with no help.", "safety", -1, False),
+    ("The manager yelled at us.", "safety", -1, False),
+    ("Pushy salesman, felt pressured.", "safety", -1, False),
+    ("The bathroom was filthy and there were cockroaches.", "safety", -1, False),
+    ("She really listened and remembered my name.", "seen", 1, False),
+    ("They kept us informed the whole time.", "seen", 1, False),
+    ("Two hours on hold.", "seen", -1, False),
+    ("No one called me back.", "seen", -1, False),
+    ("waited 2hrs and got a canned response", "seen", -1, False),
+    ("Nobody told us anything.", "seen", -1, False),
+    ("They went above and beyond for us.", "mattering", 1, False),
+    ("Made us feel like family.", "mattering", 1, False),
+    ("The receptionist was rude and condescending.", "mattering", -1, False),
+    ("They couldn't care less.", "mattering", -1, False),
+    ("Not my job, he said.", "mattering", -1, False),
+    # negation outside the cue
+    ("Nobody ignored us.", "seen", -1, True),
+    ("The staff were not rude at all.", "mattering", -1, True),
+    ("I never felt unsafe there.", "safety", -1, True),
+    ("They didn't lie to me.", "trust", -1, True),
+]
+
+
+@pytest.fixture
+def cue_nlp(nlp):
+    for name, comp in (("hs_normalizer", None), ("hs_negation", None), ("hs_cues", None)):
+        nlp.add_pipe(name)
+    return nlp
+
+
+def test_every_pattern_compiles_and_every_signal_has_both_signs(nlp):
+    from spacy.matcher import Matcher
+    m = Matcher(nlp.vocab)
+    seen = set()
+    for cue in CUES:
+        assert cue.signal in CORE_SIGNALS and cue.sign in (1, -1) and cue.note
+        for p in cue.patterns:
+            m.add("x", [compile_pattern(p)])
+        seen.add((cue.signal, cue.sign))
+    assert seen == {(s, sign) for s in CORE_SIGNALS for sign in (1, -1)}
+
+
+def test_lexicon_size_is_about_fifty_patterns_per_signal():
+    for s in CORE_SIGNALS:
+        n = sum(len(c.patterns) for c in CUES if c.signal == s)
+        assert n >= 45, (s, n)
+
+
+@pytest.mark.parametrize("text,signal,sign,negated", EXAMPLES)
+def test_cue_examples_match(cue_nlp, text, signal, sign, negated):
+    doc = cue_nlp(text)
+    found = {(s, g, n) for s, g, _, _, n in doc._.hs_cues}
+    assert (signal, sign, negated) in found, (text, doc._.hs_cues)
+
+
+def test_cue_with_its_own_negation_is_not_flipped(cue_nlp):
+    doc = cue_nlp("No one called me back.")
+    minus = [c for c in doc._.hs_cues if c[0] == "seen" and c[1] == -1]
+    assert minus and not any(c[4] for c in minus)
+    # the opposite cue inside it ("called me back") is reported as negated
+    plus = [c for c in doc._.hs_cues if c[0] == "seen" and c[1] == 1]
+    assert all(c[4] for c in plus)
+
+
+def test_overlapping_matches_keep_the_longest(cue_nlp):
+    doc = cue_nlp("She remembered my daughter's name.")
+    spans = [(s, e) for sig, _, s, e, _ in doc._.hs_cues if sig == "seen"]
+    assert len(spans) == len(set(spans))
+    starts = [s for s, _ in spans]
+    assert len(starts) == len(set(starts))
+
+
+def test_negation_triggers_are_lowercase():
+    assert all(t == t.lower() for t in NEGATION_TRIGGERS)
+
+
+def test_product_only_complaint_has_no_cue(cue_nlp):
+    doc = cue_nlp("The soup was cold and the battery died after a week.")
+    assert doc._.hs_cues == []

@@ -1,0 +1,92 @@
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from heartscore import score_file, score_frame
+from heartscore.errors import InputError
+from heartscore.labels import DEFAULT_SCHEMA
+
+ROWS = pd.DataFrame({
+    "id": ["a", "b", "c", "d", "e"],
+    "review": ["Lovely staff, they remembered us.", "", None, "Two hours on hold!!", "ok"],
+    "stars": ["5", "1", "3", "1", "3"],
+})
+
+
+def test_score_frame_adds_columns_and_keeps_index(model):
+    df = ROWS.set_index(pd.Index([10, 11, 12, 13, 14]))
+    out = score_frame(df, text="review", model=model)
+    assert list(out.index) == [10, 11, 12, 13, 14]
+    assert list(out.columns[:3]) == ["id", "review", "stars"]
+    for c in DEFAULT_SCHEMA.output_columns():
+        assert c in out.columns
+    assert out.loc[11, "heartscore_error"] == "empty text"
+    assert out.loc[12, "heartscore_error"] == "missing text"
+    assert out.loc[12, "polarity"] is None
+    assert out.loc[13, "polarity"] == "bad"
+
+
+def test_score_frame_missing_column_names_the_columns(model):
+    with pytest.raises(InputError, match="columns are id, review, stars"):
+        score_frame(ROWS, text="text", model=model)
+
+
+@pytest.mark.parametrize("ext", ["csv", "tsv", "jsonl", "parquet", "xlsx"])
+def test_score_file_round_trips_every_row_in_order(model, tmp_path, ext):
+    src = tmp_path / f"in.{ext}"
+    df = ROWS.fillna("")
+    if ext == "csv":
+        df.to_csv(src, index=False)
+    elif ext == "tsv":
+        df.to_csv(src, sep="\t", index=False)
+    elif ext == "jsonl":
+        df.to_json(src, orient="records", lines=True)
+    elif ext == "parquet":
+        df.to_parquet(src)
+    else:
+        df.to_excel(src, index=False)
+    out = tmp_path / f"out.{ext}"
+    summary = score_file(src, out, model=model, text_column="review", chunksize=2)
+    assert summary.rows == 5 and summary.n_errors == 2
+    back = {"csv": pd.read_csv, "tsv": lambda p: pd.read_csv(p, sep="\t"),
+            "jsonl": lambda p: pd.read_json(p, lines=True), "parquet": pd.read_parquet,
+            "xlsx": pd.read_excel}[ext](out)
+    assert back["id"].astype(str).tolist() == ["a", "b", "c", "d", "e"]
+    assert "polarity" in back.columns and "heartscore_model" in back.columns
+    assert not list(tmp_path.glob(".*part"))
+
+
+def test_missing_text_column_is_one_clear_error(model, tmp_path):
+    src = tmp_path / "in.csv"
+    ROWS.to_csv(src, index=False)
+    with pytest.raises(InputError, match="no column 'text'; columns are id, review, stars"):
+        score_file(src, tmp_path / "o.csv", model=model, text_column="text")
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_text_column_is_detected_and_evidence_is_json(model, tmp_path):
+    src = tmp_path / "in.csv"
+    ROWS.to_csv(src, index=False)
+    s = score_file(src, tmp_path / "o.csv", model=model, evidence=True)
+    assert s.text_column == "review"
+    out = pd.read_csv(tmp_path / "o.csv")
+    ev = json.loads(out.loc[3, "evidence"])
+    assert all({"label", "text", "start", "end"} <= set(e) for e in ev)
+
+
+def test_jobs_two_equals_jobs_one(model, tmp_path):
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"text": [f"Visit {i}: {'rude staff' if i % 3 else 'kind nurse'}"
+                           for i in range(60)]}).to_csv(src, index=False)
+    score_file(src, tmp_path / "one.csv", model=model, chunksize=10, jobs=1)
+    score_file(src, tmp_path / "two.csv", model=model, chunksize=10, jobs=2)
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
+
+
+def test_bad_bytes_do_not_crash(model, tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_bytes(b"text\nthe staff were rude \xff\xfe here\nlovely visit\n")
+    s = score_file(src, tmp_path / "o.csv", model=model)
+    assert s.rows == 2
