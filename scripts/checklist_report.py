@@ -21,7 +21,7 @@ for case in load_cases():
         stats[key][0] += ok
         stats[key][1] += 1
     if not ok:
-        fails[case_id(case)] = f"model fails ({heartscore.load.__module__ and model.id}): {what}"
+        fails[case_id(case)] = f"{model.id} fails: {what}"
 out = {k: {"passed": p, "total": n, "rate": round(p / n, 3)} for k, (p, n) in sorted(stats.items())}
 print(json.dumps(out, indent=2))
 (ROOT / "models" / "checklist.json").write_text(json.dumps(out, indent=2) + "\n")

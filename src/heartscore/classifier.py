@@ -29,7 +29,9 @@ __all__ = ["HeartscoreClassifier", "Prediction", "check_texts"]
 
 #: Candidate thresholds searched on the dev split.
 _SIGNAL_GRID = np.round(np.arange(0.15, 0.80, 0.025), 3)
-_NEUTRAL_GRID = np.round(np.arange(-0.30, 0.31, 0.02), 3)
+# The neutral band may only shrink: a pilot on real feedback found 3-class models say
+# "neutral" too often on short real sentences, so dev may not widen it.
+_NEUTRAL_GRID = np.round(np.arange(-0.30, 0.001, 0.02), 3)
 
 
 @dataclass
@@ -73,21 +75,24 @@ class HeartscoreClassifier(BaseEstimator):
         The spaCy pipeline spec as a dict (``NlpSpec.to_dict()``); ``None`` is blank English.
     C:
         Inverse regularisation strength of every logistic-regression head.
-    ngram_range, min_df, max_features:
+    ngram_range, min_df, max_features, cue_weight, lexicon_weight:
         Passed to :class:`DocFeaturizer`.
     batch_size:
         Texts per ``nlp.pipe`` batch.
     """
 
-    def __init__(self, *, schema: dict | None = None, nlp: dict | None = None, C: float = 1.0,
+    def __init__(self, *, schema: dict | None = None, nlp: dict | None = None, C: float = 0.3,
                  ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
-                 max_features: int | None = 20000, batch_size: int = 256) -> None:
+                 max_features: int | None = 20000, cue_weight: float = 2.0,
+                 lexicon_weight: float = 1.0, batch_size: int = 256) -> None:
         self.schema = schema
         self.nlp = nlp
         self.C = C
         self.ngram_range = ngram_range
         self.min_df = min_df
         self.max_features = max_features
+        self.cue_weight = cue_weight
+        self.lexicon_weight = lexicon_weight
         self.batch_size = batch_size
 
     # ------------------------------------------------------------------ helpers
@@ -130,7 +135,9 @@ class HeartscoreClassifier(BaseEstimator):
         Y = self._y_matrix(y, len(texts))
         docs = self.to_docs(texts)
         self.featurizer_ = DocFeaturizer(ngram_range=tuple(self.ngram_range), min_df=self.min_df,
-                                         max_features=self.max_features).fit(docs)
+                                         max_features=self.max_features,
+                                         cue_weight=self.cue_weight,
+                                         lexicon_weight=self.lexicon_weight).fit(docs)
         Xm = self.featurizer_.transform(docs)
         self.heads_: dict[str, LogisticRegression] = {}
         for j, label in enumerate(schema.labels):

@@ -123,7 +123,7 @@ def atomic_output(path: str | os.PathLike) -> Iterator[str]:
     """Yield a temporary path beside ``path``; rename it into place only on success."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".part{path.suffix}")
     os.close(fd)
     try:
         yield tmp
@@ -174,7 +174,7 @@ class ChunkWriter:
             self._pq.close()
         elif self.fmt == "xlsx":
             frame = pd.concat(self._xlsx, ignore_index=True) if self._xlsx else pd.DataFrame()
-            frame.to_excel(self.path, index=False)
+            frame.to_excel(self.path, index=False, engine="openpyxl")
 
 
 def detect_text_column(columns: list[str], sample: pd.DataFrame | None = None) -> tuple[str, str]:

@@ -53,6 +53,8 @@ DENSE_FEATURES: tuple[str, ...] = (
       for neg in ("", ":neg")),
 )
 _DENSE_INDEX = {name: i for i, name in enumerate(DENSE_FEATURES)}
+_VALENCE_SLICE = slice(0, 9)
+_CUE_SLICE = slice(DENSE_FEATURES.index("len:log") + 1, len(DENSE_FEATURES))
 
 
 @dataclass(frozen=True)
@@ -128,14 +130,20 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
     mask_names:
         Mask @handles, URLs, names in the shipped list, and capitalised unknown words
         inside a sentence, so that brands, places and people never become features.
+    cue_weight, lexicon_weight:
+        Scale of the cue-lexicon and valence features relative to the n-grams. A larger
+        scale lets the regularised heads lean on these cross-domain features more cheaply.
     """
 
     def __init__(self, *, ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
-                 max_features: int | None = 20000, mask_names: bool = True) -> None:
+                 max_features: int | None = 20000, mask_names: bool = True,
+                 cue_weight: float = 1.0, lexicon_weight: float = 1.0) -> None:
         self.ngram_range = ngram_range
         self.min_df = min_df
         self.max_features = max_features
         self.mask_names = mask_names
+        self.cue_weight = cue_weight
+        self.lexicon_weight = lexicon_weight
 
     # ------------------------------------------------------------------ fitting
     def fit(self, docs: Sequence[Doc], y=None) -> "DocFeaturizer":
@@ -206,6 +214,8 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
                     p_doc.append(i); p_feat.append(j); p_start.append(s); p_end.append(e)
                     p_share.append(share)
             self._dense(doc, vinfo, dense[i], i, (p_doc, p_feat, p_start, p_end, p_share))
+        dense[:, _VALENCE_SLICE] *= self.lexicon_weight
+        dense[:, _CUE_SLICE] *= self.cue_weight
         nz_r, nz_c = np.nonzero(dense)
         rows.extend(nz_r.tolist())
         cols.extend(nz_c.tolist())

@@ -77,7 +77,10 @@ def default_model_path() -> Path:
 
 
 def save(model: Model, path: str | os.PathLike, *, card_extra: dict[str, Any] | None = None) -> Path:
-    """Write ``model`` to ``path`` (joblib) and its card beside it; both atomically."""
+    """Write ``model`` to ``path`` (joblib) and its card beside it; both atomically.
+
+    ``model`` itself is not changed; ``load(path)`` gives the saved model with its final card
+    (artefact hash, save date, versions)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
@@ -97,7 +100,6 @@ def save(model: Model, path: str | os.PathLike, *, card_extra: dict[str, Any] | 
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
-    model.card = card
     return path
 
 

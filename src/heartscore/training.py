@@ -30,10 +30,12 @@ class TrainConfig:
     """Everything that decides a trained model. Stored in the card; ``from_dict(to_dict())``
     gives an equal config."""
 
-    C: float = 1.0
+    C: float = 0.3  # chosen on dev by scripts/tune_dev.py (2026-11-25)
     ngram_range: tuple[int, int] = (1, 2)
     min_df: int = 2
     max_features: int | None = 20000
+    cue_weight: float = 2.0  # chosen on dev by scripts/tune_dev.py (2026-11-25)
+    lexicon_weight: float = 1.0
     seed: int = 0
     dev_fraction: float = 0.15
     test_fraction: float = 0.15
@@ -91,7 +93,8 @@ def train(df: pd.DataFrame, config: TrainConfig | None = None, *,
     parts = split_frame(df, config)
     est = HeartscoreClassifier(schema=schema.to_dict(), nlp=config.nlp, C=config.C,
                                ngram_range=config.ngram_range, min_df=config.min_df,
-                               max_features=config.max_features)
+                               max_features=config.max_features, cue_weight=config.cue_weight,
+                               lexicon_weight=config.lexicon_weight)
     tr, dev, te = parts["train"], parts["dev"], parts["test"]
     est.fit(tr["text"].tolist(), labels_matrix(tr, schema))
     est.tune_thresholds(dev["text"].tolist(), labels_matrix(dev, schema))
