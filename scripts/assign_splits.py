@@ -4,8 +4,11 @@ Whole writing batches go to one split (so the test set measures new writing, not
 paraphrases). Batches are ordered by their share of neutral texts and of texts with a signal
 (a stratification on polarity and signal presence), cut into consecutive groups of six, and
 within each group a seeded shuffle sends one batch to test, one to dev, four to train.
-Deterministic: running it again gives the same split. Usage: python scripts/assign_splits.py
+Deterministic. The split is recorded per batch in corpora/splits.json and never changes
+for a batch already there (label corrections must not move texts between splits); only new
+batches are assigned, among themselves. Usage: python scripts/assign_splits.py
 """
+import json
 from pathlib import Path
 
 import numpy as np
@@ -33,8 +36,14 @@ def assign(df: pd.DataFrame, seed: int = SEED) -> pd.Series:
 
 
 if __name__ == "__main__":
-    path = Path(__file__).resolve().parents[1] / "corpora" / "heartscore_corpus.csv"
+    folder = Path(__file__).resolve().parents[1] / "corpora"
+    path, record = folder / "heartscore_corpus.csv", folder / "splits.json"
     df = pd.read_csv(path, dtype={"id": str}, keep_default_na=False)
-    df["split"] = assign(df)
+    fixed = json.loads(record.read_text()) if record.exists() else {}
+    new = df[~df["batch"].isin(fixed)]
+    if len(new):
+        fixed.update(dict(zip(new["batch"], assign(new))))
+    df["split"] = df["batch"].map(fixed)
     df.to_csv(path, index=False)
+    record.write_text(json.dumps(dict(sorted(fixed.items())), indent=1) + "\n")
     print(df["split"].value_counts().to_dict())
