@@ -205,7 +205,7 @@ class HeartscoreClassifier(BaseEstimator):
             classes = np.array(schema.classes(label), dtype=object)
             labels[label] = classes[idx]
             if evidence:
-                ev[label] = self._evidence(label, Xm, prov, idx, len(docs), top_k)
+                ev[label] = self._evidence(label, prov, idx, len(docs), top_k)
         return Prediction(proba, labels, ev)
 
     def decide(self, label: str, p: np.ndarray) -> np.ndarray:
@@ -267,29 +267,30 @@ class HeartscoreClassifier(BaseEstimator):
             from sklearn.exceptions import NotFittedError
             raise NotFittedError("HeartscoreClassifier is not fitted yet; call fit(texts, y)")
 
-    def _evidence(self, label: str, Xm, prov: Provenance, idx: np.ndarray, n: int,
+    def _evidence(self, label: str, prov: Provenance, idx: np.ndarray, n: int,
                   top_k: int) -> list[list[tuple[int, int, float]]]:
-        """Spans that pushed each text towards its decided class, strongest first."""
-        head = self.heads_[label]
-        W = _full_coef(head, len(self._schema().classes(label)))
-        D = W - W.mean(axis=0, keepdims=True)
+        """Spans that pushed each text towards its decided class, strongest first; only for
+        texts whose decision is not the neutral class (nothing to explain there)."""
         out: list[list[tuple[int, int, float]]] = [[] for _ in range(n)]
-        if len(prov.doc) == 0:
+        classes = self._schema().classes(label)
+        neutral = classes.index("neutral") if label == "polarity" else classes.index(0)
+        active = idx != neutral
+        if len(prov.doc) == 0 or not active.any():
             return out
-        x = np.asarray(Xm[prov.doc, prov.feature]).ravel()
-        score = x * D[idx[prov.doc], prov.feature] * prov.share
+        m = active[prov.doc]
+        d, f = prov.doc[m], prov.feature[m]
+        W = _full_coef(self.heads_[label], len(classes))
+        D = W - W.mean(axis=0, keepdims=True)
+        score = prov.value[m] * D[idx[d], f] * prov.share[m]
         keep = score > 0.05
-        order = np.lexsort((-score[keep], prov.doc[keep]))
-        d, s, e, sc = (prov.doc[keep][order], prov.start[keep][order], prov.end[keep][order],
-                       score[keep][order])
+        d, s, e, sc = d[keep], prov.start[m][keep], prov.end[m][keep], score[keep]
         merged: dict[int, dict[tuple[int, int], float]] = {}
         for di, si, ei, v in zip(d.tolist(), s.tolist(), e.tolist(), sc.tolist()):
             spans = merged.setdefault(di, {})
             spans[(si, ei)] = spans.get((si, ei), 0.0) + v
         for di, spans in merged.items():
-            best = sorted(spans.items(), key=lambda kv: -kv[1])
             chosen: list[tuple[int, int, float]] = []
-            for (si, ei), v in best:
+            for (si, ei), v in sorted(spans.items(), key=lambda kv: -kv[1]):
                 if any(si < ce and cs < ei for cs, ce, _ in chosen):
                     continue  # overlapping a stronger span already chosen
                 chosen.append((si, ei, round(v, 4)))

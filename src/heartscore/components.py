@@ -10,21 +10,21 @@ and called from the factories (never from constructors or at import).
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
 
+from spacy.attrs import ORTH
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
-from .lexicon import (CUES, NEGATION_TRIGGERS, NEGATION_WINDOW, SCOPE_BREAKERS,
-                      compile_pattern)
+from .lexicon import CUES, NEGATION_TRIGGERS, NEGATION_WINDOW, SCOPE_BREAKERS, expand_pattern
 
 __all__ = ["KIND_WORD", "KIND_URL", "KIND_HANDLE", "KIND_NUMBER", "KIND_EMOJI",
            "KIND_EMOTICON", "KIND_HASHTAG", "KIND_PUNCT", "KIND_NAMES", "register_extensions",
-           "token_kind", "negation_flags", "Normalizer", "NegationScope", "Emphasis",
-           "CueMatcher", "COMPONENT_NAMES"]
+           "token_kind", "negation_flags", "lexeme_info", "doc_infos", "Normalizer",
+           "NegationScope", "Emphasis", "CueMatcher", "COMPONENT_NAMES"]
 
 # Token kinds written by the normaliser (small ints so they pack into arrays).
 KIND_WORD, KIND_URL, KIND_HANDLE, KIND_NUMBER, KIND_EMOJI, KIND_EMOTICON, KIND_HASHTAG, \
@@ -82,37 +82,61 @@ def token_kind(text: str) -> int:
     return KIND_WORD
 
 
-class Normalizer:
-    """Mark each token's kind (URL, @handle, number, emoji, emoticon, hashtag, punct, word)."""
-
-    def __init__(self) -> None:
-        self._cache: dict[int, int] = {}
-
-    def __call__(self, doc: Doc) -> Doc:
-        cache = self._cache
-        kinds = []
-        for t in doc:
-            k = cache.get(t.orth)
-            if k is None:
-                k = cache[t.orth] = token_kind(t.text)
-            kinds.append(k)
-        doc._.hs_kinds = kinds
-        return doc
+# Per-lexeme facts, cached by orth hash (the same string hashes in every Vocab), so each
+# distinct word is analysed once per process: (kind, match key, negation role, ALL-CAPS,
+# elongated, '!' count, lowercase).
+_ROLE_NONE, _ROLE_TRIGGER, _ROLE_BREAKER = 0, 1, 2
+_INFO: dict[int, tuple[int, str, int, int, int, int, str]] = {}
+_INFO_LIMIT = 1_000_000
+_UNIT_RE = re.compile(r"^\d+(\.\d+)?(h|hr|hrs|hour|hours|m|min|mins|minute|minutes|d|day|days|wk|"
+                      r"wks|week|weeks)$")
 
 
-def negation_flags(lowers: Iterable[str], window: int = NEGATION_WINDOW) -> list[int]:
-    """Negation scope over lowercase tokens: 1 for tokens a trigger reaches, 2 for triggers.
+def lexeme_info(orth: int, text: str) -> tuple[int, str, int, int, int, int, str]:
+    """Cached facts about one token string (see ``_INFO``)."""
+    info = _INFO.get(orth)
+    if info is None:
+        lower = text.lower()
+        kind = token_kind(text)
+        if kind == KIND_NUMBER:
+            key = "~unit" if _UNIT_RE.match(lower) else "#"
+        else:
+            key = lower
+        if lower in NEGATION_TRIGGERS or (lower.endswith("n't") and len(lower) > 3):
+            role = _ROLE_TRIGGER
+        elif lower in SCOPE_BREAKERS:
+            role = _ROLE_BREAKER
+        else:
+            role = _ROLE_NONE
+        info = (kind, key, role,
+                int(len(text) > 1 and text.isupper() and text.isalpha()),
+                int(len(text) > 3 and _ELONGATED.search(text) is not None),
+                text.count("!"), lower)
+        if len(_INFO) > _INFO_LIMIT:
+            _INFO.clear()
+        _INFO[orth] = info
+    return info
 
-    A trigger ("not", "n't", "never", "no", "nobody", "without", …) negates up to ``window``
-    following tokens, stopping at clause punctuation or a contrastive word ("but").
-    """
+
+def doc_infos(doc: Doc) -> list[tuple[int, str, int, int, int, int, str]]:
+    """``lexeme_info`` for every token of ``doc`` (one array read, cached look-ups)."""
+    strings = doc.vocab.strings
+    out = []
+    get = _INFO.get
+    for orth in doc.to_array(ORTH).tolist():
+        info = get(orth)
+        out.append(info if info is not None else lexeme_info(orth, strings[orth]))
+    return out
+
+
+def _flags(roles: Iterable[int], window: int) -> list[int]:
     flags = []
     left = 0
-    for w in lowers:
-        if w in NEGATION_TRIGGERS or (w.endswith("n't") and len(w) > 3):
+    for role in roles:
+        if role == _ROLE_TRIGGER:
             flags.append(2)
             left = window
-        elif w in SCOPE_BREAKERS:
+        elif role == _ROLE_BREAKER:
             flags.append(0)
             left = 0
         elif left > 0:
@@ -123,6 +147,31 @@ def negation_flags(lowers: Iterable[str], window: int = NEGATION_WINDOW) -> list
     return flags
 
 
+class Normalizer:
+    """Mark each token's kind (URL, @handle, number, emoji, emoticon, hashtag, punct, word)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.hs_kinds = [info[0] for info in doc_infos(doc)]
+        return doc
+
+
+def negation_flags(lowers: Iterable[str], window: int = NEGATION_WINDOW) -> list[int]:
+    """Negation scope over lowercase tokens: 1 for tokens a trigger reaches, 2 for triggers.
+
+    A trigger ("not", "n't", "never", "no", "nobody", "without", …) negates up to ``window``
+    following tokens, stopping at clause punctuation or a contrastive word ("but").
+    """
+    roles = []
+    for w in lowers:
+        if w in NEGATION_TRIGGERS or (w.endswith("n't") and len(w) > 3):
+            roles.append(_ROLE_TRIGGER)
+        elif w in SCOPE_BREAKERS:
+            roles.append(_ROLE_BREAKER)
+        else:
+            roles.append(_ROLE_NONE)
+    return _flags(roles, window)
+
+
 class NegationScope:
     """Write ``doc._.hs_negated``: per token 0 (plain), 1 (inside a negation scope), 2 (trigger)."""
 
@@ -130,34 +179,20 @@ class NegationScope:
         self.window = window
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.hs_negated = negation_flags([t.lower_ for t in doc], self.window)
+        doc._.hs_negated = _flags([info[2] for info in doc_infos(doc)], self.window)
         return doc
 
 
 class Emphasis:
     """Write ``doc._.hs_emphasis``: counts of '!', '?', ALL-CAPS words and elongated words."""
 
-    def __init__(self) -> None:
-        self._cache: dict[int, tuple[int, int]] = {}
-
     def __call__(self, doc: Doc) -> Doc:
         excl = quest = caps = elong = 0
-        cache = self._cache
-        for t in doc:
-            text = t.text
-            if text == "!":
-                excl += 1
-            elif text == "?":
-                quest += 1
-            else:
-                v = cache.get(t.orth)
-                if v is None:
-                    v = cache[t.orth] = (
-                        int(len(text) > 1 and text.isupper() and text.isalpha()),
-                        int(len(text) > 3 and _ELONGATED.search(text) is not None))
-                caps += v[0]
-                elong += v[1]
-                excl += text.count("!")
+        for info in doc_infos(doc):
+            excl += info[5]
+            caps += info[3]
+            elong += info[4]
+            quest += info[6] == "?"
         doc._.hs_emphasis = (excl, quest, caps, elong)
         return doc
 
@@ -165,40 +200,73 @@ class Emphasis:
 class CueMatcher:
     """Match the cue lexicon and write ``doc._.hs_cues``: (signal, sign, start, end, negated).
 
-    Overlapping matches of the same signal and sign keep the longest span. A match is
+    Patterns are expanded into exact token sequences and stored in a trie keyed by lowercase
+    token (numbers as ``#``, number+unit as ``~unit``), so matching is a few dict look-ups per
+    token. Overlapping matches of the same signal and sign keep the longest span. A match is
     negated when a negation trigger *before* the span reaches its first token, so cues that
     carry their own negation ("no one called") are not flipped by it.
     """
 
-    def __init__(self, vocab) -> None:
-        self.matcher = Matcher(vocab)
-        self.keys: dict[int, tuple[str, int]] = {}
-        for cue in CUES:
-            key = f"hs_cue:{cue.signal}:{cue.sign}"
-            self.keys[vocab.strings.add(key)] = (cue.signal, cue.sign)
-            self.matcher.add(key, [compile_pattern(p) for p in cue.patterns])
+    def __init__(self) -> None:
+        self.trie = _cue_trie()
+
+    def match(self, keys: list[str]) -> list[tuple[str, int, int, int]]:
+        """All (signal, sign, start, end) matches over a token key sequence."""
+        trie = self.trie
+        found = []
+        n = len(keys)
+        for i in range(n):
+            node = trie.get(keys[i])
+            j = i + 1
+            while node is not None:
+                ends = node.get(_END)
+                if ends:
+                    for signal, sign in ends:
+                        found.append((signal, sign, i, j))
+                if j >= n:
+                    break
+                node = node.get(keys[j])
+                j += 1
+        return found
 
     def __call__(self, doc: Doc) -> Doc:
+        infos = doc_infos(doc)
         neg = doc._.hs_negated
         if neg is None:
-            neg = negation_flags([t.lower_ for t in doc])
-            doc._.hs_negated = neg
-        spans: dict[tuple[str, int], list[tuple[int, int]]] = {}
-        for key, start, end in self.matcher(doc):
-            spans.setdefault(self.keys[key], []).append((start, end))
+            neg = doc._.hs_negated = _flags([info[2] for info in infos], NEGATION_WINDOW)
+        found = self.match([info[1] for info in infos])
+        if not found:
+            doc._.hs_cues = []
+            return doc
+        # longest first at each start; drop matches overlapping a kept one of the same cue
+        found.sort(key=lambda m: (m[0], m[1], m[2], -m[3]))
         out = []
-        for (signal, sign), found in spans.items():
-            found.sort(key=lambda se: (se[0], -(se[1] - se[0])))
-            last_end = -1
-            for start, end in found:
-                if start < last_end:
-                    continue
-                last_end = end
-                negated = neg[start] == 1 or (neg[start] == 2 and start > 0 and neg[start - 1] == 2)
-                out.append((signal, sign, start, end, bool(negated)))
-        out.sort(key=lambda c: c[2])
+        last: dict[tuple[str, int], int] = {}
+        for signal, sign, start, end in found:
+            if start < last.get((signal, sign), -1):
+                continue
+            last[(signal, sign)] = end
+            out.append((signal, sign, start, end, neg[start] == 1))
+        out.sort(key=lambda c: (c[2], c[0], c[1]))
         doc._.hs_cues = out
         return doc
+
+
+_END = "\x00end"
+
+
+@functools.lru_cache(maxsize=1)
+def _cue_trie() -> dict:
+    """The cue lexicon expanded into a token trie (built once per process; read-only)."""
+    trie: dict = {}
+    for cue in CUES:
+        for pattern in cue.patterns:
+            for seq in expand_pattern(pattern):
+                node = trie
+                for word in seq:
+                    node = node.setdefault(word, {})
+                node.setdefault(_END, set()).add((cue.signal, cue.sign))
+    return trie
 
 
 @Language.factory("hs_normalizer", assigns=["doc._.hs_kinds"])
@@ -227,4 +295,4 @@ def make_emphasis(nlp: Language, name: str) -> Emphasis:
 def make_cues(nlp: Language, name: str) -> CueMatcher:
     """Factory of :class:`CueMatcher`."""
     register_extensions()
-    return CueMatcher(nlp.vocab)
+    return CueMatcher()

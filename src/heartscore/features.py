@@ -25,6 +25,7 @@ from importlib import resources
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
+from spacy.attrs import IDX, ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
@@ -62,7 +63,8 @@ class Provenance:
     """Where features came from in a batch: one row per (doc, feature, char span, share).
 
     ``share`` is the span's part of that feature's value in that doc (shares of one
-    feature in one doc sum to 1), so a linear contribution can be split among spans.
+    feature in one doc sum to 1), so a linear contribution can be split among spans;
+    ``value`` is the feature's value in that doc (``X[doc, feature]``).
     """
 
     doc: np.ndarray
@@ -70,6 +72,7 @@ class Provenance:
     start: np.ndarray
     end: np.ndarray
     share: np.ndarray
+    value: np.ndarray
 
 
 def load_names() -> frozenset[str]:
@@ -194,6 +197,7 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
         vocab = self.vocabulary_
         rows, cols, vals = [], [], []
         p_doc, p_feat, p_start, p_end, p_share = [], [], [], [], []
+        p_val: list[float] = []  # n-gram values now; dense ones are filled in below
         dense = np.zeros((len(docs), len(DENSE_FEATURES)), dtype=np.float64)
         for i, doc in enumerate(docs):
             units, vinfo = self._analyse(doc)
@@ -204,16 +208,18 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
                 if j is not None:
                     counts.setdefault(j, []).append((s, e))
             for j, spans in counts.items():
+                value = 1.0 + math.log(len(spans)) if len(spans) > 1 else 1.0
                 rows.append(i)
                 cols.append(j)
-                vals.append(1.0 + math.log(len(spans)))
+                vals.append(value)
                 if j in self.uninformative_:
                     continue  # stop-word n-grams count as features but are no evidence
                 share = 1.0 / len(spans)
                 for s, e in spans:
                     p_doc.append(i); p_feat.append(j); p_start.append(s); p_end.append(e)
-                    p_share.append(share)
+                    p_share.append(share); p_val.append(value)
             self._dense(doc, vinfo, dense[i], i, (p_doc, p_feat, p_start, p_end, p_share))
+            p_val.extend([0.0] * (len(p_doc) - len(p_val)))  # dense entries: filled below
         dense[:, _VALENCE_SLICE] *= self.lexicon_weight
         dense[:, _CUE_SLICE] *= self.cue_weight
         nz_r, nz_c = np.nonzero(dense)
@@ -222,9 +228,13 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
         vals.extend(dense[nz_r, nz_c].tolist())
         X = sp.csr_matrix((np.asarray(vals, dtype=np.float64), (rows, cols)),
                           shape=(len(docs), self.n_features_out_))
-        prov = Provenance(np.asarray(p_doc, dtype=np.int64), np.asarray(p_feat, dtype=np.int64),
-                          np.asarray(p_start, dtype=np.int64), np.asarray(p_end, dtype=np.int64),
-                          np.asarray(p_share, dtype=np.float64))
+        pd_, pf = np.asarray(p_doc, dtype=np.int64), np.asarray(p_feat, dtype=np.int64)
+        pv = np.asarray(p_val, dtype=np.float64)
+        is_dense = pf < len(DENSE_FEATURES)
+        pv[is_dense] = dense[pd_[is_dense], pf[is_dense]]
+        prov = Provenance(pd_, pf, np.asarray(p_start, dtype=np.int64),
+                          np.asarray(p_end, dtype=np.int64), np.asarray(p_share, dtype=np.float64),
+                          pv)
         return X, prov
 
     # ------------------------------------------------------------------ internals
@@ -245,24 +255,18 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
             self._lemmas = load_lemmas()
             self._cache = {}
 
-    def _word(self, token) -> tuple[str | None, float, int]:
-        """(lemma feature or None when masked, valence, kind) of one lexeme, cached by orth."""
-        key = token.orth
-        hit = self._cache.get(key)
-        if hit is not None:
-            return hit
-        text = token.text
+    def _word(self, orth: int, text: str) -> tuple:
+        """Per-lexeme facts, cached by orth: (lemma feature or None when masked, valence,
+        kind, length, capitalised-unknown, contrastive, sentence end)."""
         lower = text.lower()
         kind = token_kind(text)
         lemma: str | None
-        if kind in (KIND_HANDLE, KIND_URL):
+        if kind in (KIND_HANDLE, KIND_URL, KIND_PUNCT):
             lemma = None
         elif kind == KIND_NUMBER:
             lemma = "<num>"
         elif kind == KIND_HASHTAG:
             lemma = lower[1:] or None
-        elif kind == KIND_PUNCT:
-            lemma = None
         else:
             lemma = self._lemmas.get(lower, lower)
         if lemma is not None and self.mask_names and (lower in self.names_ or lemma in self.names_):
@@ -270,40 +274,44 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
         valence = self.valence_.get(lower, self.valence_.get(text, 0.0))
         if valence == 0.0 and lemma is not None:
             valence = self.valence_.get(lemma, 0.0)
-        out = (lemma, valence, kind)
+        cap_unknown = (kind == KIND_WORD and text[:1].isupper() and text[1:].islower()
+                       and lower not in self._lemmas and lower not in self.valence_)
+        out = (lemma, valence, kind, len(text), cap_unknown, lower in _CONTRAST,
+               text in _SENT_END or text.isspace())
         if len(self._cache) < 500_000:
-            self._cache[key] = out
+            self._cache[orth] = out
         return out
 
-    def _known(self, lower: str) -> bool:
-        return lower in self._lemmas or lower in self.valence_
-
     def _analyse(self, doc: Doc):
-        """Token units for n-grams and valence info; one pass over the doc."""
+        """Token units for n-grams and valence info; one pass over cached per-lexeme facts."""
         neg = doc._.hs_negated if doc.has_extension("hs_negated") else None
         if neg is None:
             neg = negation_flags([t.lower_ for t in doc])
+        arr = doc.to_array([ORTH, IDX]).tolist()
         units: list = []  # (feature string or None as a chain break, start, end)
-        vinfo = []  # (valence after negation, start, end, negated)
+        vinfo = []  # (valence after negation, start, end, negated, contrastive)
         prev_end_sentence = True
         mask = self.mask_names
-        for t in doc:
-            lemma, valence, kind = self._word(t)
-            if lemma is not None and mask and kind == KIND_WORD and not prev_end_sentence:
-                text = t.text
-                if text[0].isupper() and text[1:].islower() and not self._known(text.lower()):
-                    lemma = None  # a capitalised unknown word mid-sentence: a name
-            negated = neg[t.i] == 1
+        cache = self._cache
+        strings = doc.vocab.strings
+        for i, (orth, idx) in enumerate(arr):
+            w = cache.get(orth)
+            if w is None:
+                w = self._word(orth, strings[orth])
+            lemma, valence, _, length, cap_unknown, contrast, sent_end = w
+            if mask and cap_unknown and not prev_end_sentence:
+                lemma = None  # a capitalised unknown word mid-sentence: a name
+            negated = neg[i] == 1
             if lemma is None:
                 units.append((None, 0, 0))
             else:
-                units.append(("NEG_" + lemma if negated else lemma, t.idx, t.idx + len(t.text)))
+                units.append(("NEG_" + lemma if negated else lemma, idx, idx + length))
             if valence:
-                v = valence * N_SCALAR if negated else valence
-                vinfo.append((v, t.idx, t.idx + len(t.text), negated, t.lower_ in _CONTRAST))
-            elif t.lower_ in _CONTRAST:
-                vinfo.append((0.0, t.idx, t.idx, False, True))
-            prev_end_sentence = t.text in _SENT_END or t.is_space
+                vinfo.append((valence * N_SCALAR if negated else valence, idx, idx + length,
+                              negated, contrast))
+            elif contrast:
+                vinfo.append((0.0, idx, idx, False, True))
+            prev_end_sentence = sent_end
         return units, vinfo
 
     def _ngrams(self, units):

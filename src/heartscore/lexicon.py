@@ -1,17 +1,20 @@
 """Cue phrases per signal and negation triggers: plain data traced to ../shared/LABELS.md.
 
-No logic lives here beyond expanding the small pattern notation into spaCy ``Matcher``
-patterns (see :func:`compile_pattern`). Components only match these entries; the classifier
+No logic lives here beyond expanding the small pattern notation into exact token
+sequences (see :func:`expand_pattern`). Components only match these entries; the classifier
 learns how far to trust each signal's cues.
 
 Pattern notation (one string per pattern, tokens separated by spaces, matched on ``LOWER``):
 
 - ``word`` matches the lowercase token; ``a|b|c`` matches any of them;
 - a leading ``?`` makes the token optional (``?really listened``);
-- ``#`` matches a number-like token (``2``, ``two``, ``45``);
+- ``#`` matches a number token (``2``, ``45``, ``$80``);
 - ``~unit`` matches a number glued to a unit (``2hrs``, ``45min``, ``3days``);
 - macros: ``NT`` (not, n't, nt), ``ME`` (me, us), ``MY`` (my, our), ``THEY`` (a service
-  subject), ``ANY`` (one optional token of any kind).
+  subject), ``ANY`` (an optional filler such as "ever", "even", "has").
+
+Patterns are expanded into exact token sequences (:func:`expand_pattern`) and matched with a
+token trie (dict look-ups); components key numbers as ``#`` and number+unit as ``~unit``.
 
 A cue that contains its own negation ("no one called", "never pushed") is matched as a whole;
 a cue preceded by a negation *outside* it ("nobody **ignored** us") is reported as negated.
@@ -21,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = ["Cue", "CUES", "NEGATION_TRIGGERS", "SCOPE_BREAKERS", "NEGATION_WINDOW",
-           "compile_pattern", "MACROS"]
+           "expand_pattern", "MACROS"]
 
 #: Tokens that open a negation scope (lowercase). "no one" is covered by "no".
 NEGATION_TRIGGERS: frozenset[str] = frozenset({
@@ -44,10 +47,8 @@ MACROS: dict[str, str] = {
     "MY": "my|our",
     "THEY": "they|he|she|staff|agent|agents|everyone|everybody|team|driver|crew|doctor|"
             "nurse|mechanic|manager|waiter|waitress|server|rep|tech|technician|you",
-    "ANY": "?_",
+    "ANY": "?ever|even|has|had|have|actually|really|once|bothered|at|all|else|from",
 }
-
-_UNITS = r"(h|hr|hrs|hour|hours|m|min|mins|minute|minutes|d|day|days|wk|wks|week|weeks)"
 
 
 @dataclass(frozen=True)
@@ -385,29 +386,17 @@ def _expand_macros(pattern: str) -> list[str]:
         for alt in body.split("|"):
             parts.append(MACROS.get(alt, alt))
         body = "|".join(parts)
-        if body == "?_":
-            out.append("?_")
-        else:
-            out.append(("?" if opt else "") + body)
+        if body.startswith("?"):  # a macro that is itself optional
+            opt, body = True, body[1:]
+        out.append(("?" if opt else "") + body)
     return out
 
 
-def compile_pattern(pattern: str) -> list[dict]:
-    """Turn one pattern string of the notation above into a spaCy ``Matcher`` token pattern."""
-    spec = []
+def expand_pattern(pattern: str) -> list[tuple[str, ...]]:
+    """All exact lowercase token sequences a word-only pattern matches."""
+    seqs: list[tuple[str, ...]] = [()]
     for tok in _expand_macros(pattern):
         opt = tok.startswith("?")
-        body = tok[1:] if opt else tok
-        if body == "_":
-            d: dict = {}
-        elif body == "#":
-            d = {"LIKE_NUM": True}
-        elif body == "~unit":
-            d = {"LOWER": {"REGEX": r"^\d+(\.\d+)?" + _UNITS + "$"}}
-        else:
-            alts = sorted(set(body.split("|")))
-            d = {"LOWER": alts[0]} if len(alts) == 1 else {"LOWER": {"IN": alts}}
-        if opt:
-            d["OP"] = "?"
-        spec.append(d)
-    return spec
+        alts = sorted(set((tok[1:] if opt else tok).split("|")))
+        seqs = [seq + (a,) for seq in seqs for a in alts] + (seqs if opt else [])
+    return sorted({seq for seq in seqs if seq})

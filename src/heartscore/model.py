@@ -19,7 +19,7 @@ from .errors import InputError
 from .evaluation import (bootstrap_ci, brier_score, label_report, polarity_macro_f1,
                          reliability_table, signal_macro_f1)
 from .labels import DEFAULT_SCHEMA, LabelSchema
-from .results import Result, build_results
+from .results import Result, build_results, result_columns
 
 __all__ = ["Model"]
 
@@ -71,6 +71,17 @@ class Model:
         with ProcessPoolExecutor(max_workers=n_process, initializer=_init_worker,
                                  initargs=(pickle.dumps(self),)) as pool:
             return [r for part in pool.map(_score_in_worker, chunks) for r in part]
+
+    def score_columns(self, texts: Sequence[str], *, evidence: bool = False) -> dict[str, Any]:
+        """Score a batch into output columns (arrays in the schema's column order): the
+        table form of :meth:`score_many`, without a Result object per text."""
+        texts = [t[:MAX_CHARS] for t in check_texts(texts)]
+        if not texts:
+            return {c: np.zeros(0, dtype=object) for c in
+                    self.schema.output_columns() + (["evidence"] if evidence else [])}
+        pred = self.estimator.predict_detailed(texts, evidence=evidence)
+        return result_columns(texts, pred.proba, pred.labels,
+                              pred.evidence if evidence else None, self.schema)
 
     def _score_chunk(self, texts: list[str]) -> list[Result]:
         if not texts:

@@ -21,7 +21,8 @@ import numpy as np
 
 from .labels import CORE_SIGNALS, LabelSchema
 
-__all__ = ["Evidence", "Result", "build_results", "heart_score", "HEART_WEIGHTS",
+__all__ = ["Evidence", "Result", "build_results", "result_columns", "heart_score",
+           "confidence", "HEART_WEIGHTS",
            "LOW_CONFIDENCE", "ERROR_COLUMN", "MODEL_COLUMN"]
 
 #: Weights of the heart score: polarity's p(good)-p(bad), then each core signal's p(+1)-p(-1).
@@ -108,6 +109,52 @@ def heart_score(proba: Mapping[str, np.ndarray], schema: LabelSchema) -> np.ndar
     return np.clip(h, -1.0, 1.0)
 
 
+def confidence(proba: Mapping[str, np.ndarray], labels: Mapping[str, np.ndarray],
+               schema: LabelSchema) -> np.ndarray:
+    """Per text: the mean over labels of the decided class's probability."""
+    n = len(labels["polarity"])
+    conf = np.zeros(n)
+    for label in schema.labels:
+        classes = list(schema.classes(label))
+        lookup = {c: k for k, c in enumerate(classes)}
+        idx = np.fromiter((lookup[v] for v in labels[label]), dtype=np.int64, count=n)
+        conf += proba[label][np.arange(n), idx]
+    return conf / len(schema.labels)
+
+
+def _keep_evidence(label: str, value: Any) -> bool:
+    return value not in ("neutral", 0)
+
+
+def result_columns(texts: Sequence[str], proba: Mapping[str, np.ndarray],
+                   labels: Mapping[str, np.ndarray],
+                   evidence: Mapping[str, list[list[tuple[int, int, float]]]] | None,
+                   schema: LabelSchema) -> dict[str, Any]:
+    """The output columns of a batch as arrays (no per-row objects): the same values as
+    ``Result.to_dict`` for each row, in the schema's column order (+ ``evidence`` JSON when
+    ``evidence`` is given)."""
+    cols: dict[str, Any] = {"polarity": np.asarray(labels["polarity"], dtype=object)}
+    for s in schema.signals:
+        cols[s] = np.asarray(labels[s], dtype=np.int64)
+    cols["heart_score"] = np.round(heart_score(proba, schema), 4)
+    conf = confidence(proba, labels, schema)
+    cols["confidence"] = np.round(conf, 4)
+    cols["low_confidence"] = conf < LOW_CONFIDENCE
+    for label in schema.labels:
+        for k, c in enumerate(schema.classes(label)):
+            cols[f"p_{label}_{c}"] = np.round(proba[label][:, k], 4)
+    if evidence is not None:
+        out = []
+        for i, text in enumerate(texts):
+            spans = [{"label": label, "text": text[s:e], "start": s, "end": e, "weight": w}
+                     for label in schema.labels if label in evidence
+                     and _keep_evidence(label, cols[label][i])
+                     for s, e, w in evidence[label][i]]
+            out.append(json.dumps(spans, ensure_ascii=False))
+        cols["evidence"] = np.asarray(out, dtype=object)
+    return cols
+
+
 def build_results(texts: Sequence[str], proba: Mapping[str, np.ndarray],
                   labels: Mapping[str, np.ndarray],
                   evidence: Mapping[str, list[list[tuple[int, int, float]]]],
@@ -115,13 +162,7 @@ def build_results(texts: Sequence[str], proba: Mapping[str, np.ndarray],
     """Results for a batch: one per text, in order. Evidence is kept only for labels whose
     decided value is not neutral/0 (what a reader needs explained)."""
     hearts = heart_score(proba, schema)
-    n = len(texts)
-    conf = np.zeros(n)
-    for label in schema.labels:
-        classes = list(schema.classes(label))
-        idx = np.array([classes.index(v) for v in labels[label]])
-        conf += proba[label][np.arange(n), idx]
-    conf /= len(schema.labels)
+    conf = confidence(proba, labels, schema)
     out = []
     for i, text in enumerate(texts):
         pol = str(labels["polarity"][i])
@@ -131,7 +172,7 @@ def build_results(texts: Sequence[str], proba: Mapping[str, np.ndarray],
         ev = {}
         for label in schema.labels:
             value = pol if label == "polarity" else sig[label]
-            if value in ("neutral", 0) or label not in evidence:
+            if not _keep_evidence(label, value) or label not in evidence:
                 continue
             spans = evidence[label][i]
             if spans:

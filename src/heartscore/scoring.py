@@ -72,13 +72,13 @@ def _score_chunk(model: Model, df: pd.DataFrame, text_column: str, evidence: boo
                  batch_size: int) -> tuple[pd.DataFrame, dict[str, int], int]:
     schema = model.schema
     valid, pos, errors, truncated = _prepare(df[text_column])
-    results = model.score_many(valid, batch_size=batch_size) if valid else []
+    scored = model.score_columns(valid, evidence=evidence)
     cols = schema.output_columns() + (["evidence"] if evidence else [])
-    out = {c: np.full(len(df), None, dtype=object) for c in cols}
-    for p, r in zip(pos.tolist(), results):
-        d = r.to_dict(evidence=evidence)
-        for c in cols:
-            out[c][p] = d[c]
+    out = {}
+    for c in cols:
+        col = np.full(len(df), None, dtype=object)
+        col[pos] = scored[c]
+        out[c] = col
     frame = df.reset_index(drop=True).copy()
     for c in cols:
         if c in frame.columns:
