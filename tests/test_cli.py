@@ -56,3 +56,18 @@ def test_train_refuses_bad_labels_and_writes_nothing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "'awful'" in err and "row 3" in err and "'2'" in err
     assert not out.exists()
+
+
+def test_score_with_summary_and_summarize(tmp_path, capsys):
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"store": ["a", "a", "b"], "text": ["Rude staff.", "Kind nurse.", ""]}).to_csv(
+        src, index=False)
+    out, summ = tmp_path / "out.csv", tmp_path / "sum.csv"
+    assert main(["score", str(src), "-o", str(out), "--summary", str(summ), "--group-by",
+                 "store", "--quiet", "--jobs", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "not scored: 1 missing text" in err and "2 group(s)" in err  # empty CSV field
+    t = pd.read_csv(summ)
+    assert list(t["store"]) == ["a", "b"] and t["small"].all()
+    assert main(["summarize", str(out), "-o", str(tmp_path / "s2.csv")]) == 0
+    assert pd.read_csv(tmp_path / "s2.csv").loc[0, "rows"] == 3

@@ -91,3 +91,87 @@ def test_bad_bytes_do_not_crash(model, tmp_path):
     src.write_bytes(b"text\nthe staff were rude \xff\xfe here\nlovely visit\n")
     s = score_file(src, tmp_path / "o.csv", model=model)
     assert s.rows == 2
+
+
+def _texts(n):
+    kinds = ["The driver was rude to my mum", "Lovely nurse, she remembered my name",
+             "Parcel {i} never arrived and no one replied", "What time do you open on day {i}?",
+             "Charged twice for order {i}, still no refund", "Room {i} was spotless, felt safe"]
+    return [kinds[i % len(kinds)].format(i=i) + f" (visit {i})" for i in range(n)]
+
+
+def test_resume_after_sigkill_equals_an_uninterrupted_run(model, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from heartscore.scoring import work_dir_for
+    src = tmp_path / "big.csv"
+    n, chunk = 12_000, 400  # 30 chunks
+    pd.DataFrame({"id": range(n), "text": _texts(n)}).to_csv(src, index=False)
+    full = tmp_path / "full.csv"
+    score_file(src, full, model=model, chunksize=chunk)
+
+    out = tmp_path / "out.csv"
+    work = work_dir_for(out)
+    proc = subprocess.Popen([sys.executable, "-m", "heartscore", "score", str(src), "-o",
+                             str(out), "--chunksize", str(chunk), "--jobs", "1", "--quiet"],
+                            stderr=subprocess.PIPE)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        if len(list(work.glob("chunk-*.json"))) >= 3:
+            break
+        time.sleep(0.005)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done = len(list(work.glob("chunk-*.json")))
+    assert 3 <= done < n // chunk, "the run was not interrupted mid-way"
+    assert not out.exists()  # no half file that looks complete
+
+    s = score_file(src, out, model=model, chunksize=chunk, resume=True)
+    assert s.resumed_chunks >= 3 and s.resumed_rows == s.resumed_chunks * chunk
+    assert s.scored_this_run == n - s.resumed_rows  # only the rows after the last chunk
+    assert out.read_bytes() == full.read_bytes()
+    assert not work.exists()
+
+
+def test_resume_refuses_other_options_and_missing_runs(model, tmp_path):
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"text": _texts(30)}).to_csv(src, index=False)
+    with pytest.raises(InputError, match="nothing to resume"):
+        score_file(src, tmp_path / "o.csv", model=model, resume=True)
+
+
+def test_truncation_replacement_and_ids_are_reported(model, tmp_path):
+    src = tmp_path / "in.csv"
+    long = "The staff were rude. " * 6000  # > 100,000 characters
+    pd.DataFrame({"rid": ["r1", "r2", "r3"], "text": [long, "", "fine \ufffd visit"]}).to_csv(
+        src, index=False)
+    s = score_file(src, tmp_path / "o.csv", model=model, id_column="rid")
+    assert s.truncated == 1 and s.replaced_bytes == 1 and s.error_ids == ["r2"]
+    out = pd.read_csv(tmp_path / "o.csv")
+    assert out.loc[0, "heartscore_error"].startswith("truncated")
+    assert out.loc[0, "polarity"] in ("good", "bad", "neutral")
+    assert "undecodable" in out.loc[2, "heartscore_error"]
+
+
+def test_parquet_output_keeps_types_when_a_chunk_has_no_scorable_rows(model, tmp_path):
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"text": ["", "", "Rude staff", "Kind nurse"]}).to_csv(src, index=False)
+    out = tmp_path / "o.parquet"
+    score_file(src, out, model=model, chunksize=2)
+    back = pd.read_parquet(out)
+    assert len(back) == 4 and back["polarity"].isna().sum() == 2
+    assert back["heart_score"].dtype.kind == "f"
+
+
+def test_stdin_to_stdout(model, tmp_path, monkeypatch, capsys):
+    import io
+    import sys
+    monkeypatch.setattr(sys, "stdin", io.StringIO("text\nRude staff\nLovely visit\n"))
+    s = score_file("-", "-", model=model)
+    out = capsys.readouterr().out
+    assert s.rows == 2 and out.splitlines()[0].startswith("text,polarity")
+    assert len(out.splitlines()) == 3

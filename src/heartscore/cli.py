@@ -7,12 +7,13 @@ prints or exits.
 from __future__ import annotations
 
 import argparse
+import os
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import HeartscoreError
+from .errors import HeartscoreError, InputError
 
 __all__ = ["main"]
 
@@ -23,6 +24,9 @@ _EPILOG_TRAIN = """example:
   heartscore train my_labels.csv -o models/acme.joblib"""
 _EPILOG_EVAL = """example:
   heartscore evaluate my_labels.csv --model models/acme.joblib"""
+_EPILOG_REPORT = """example:
+  heartscore score examples/reviews.csv -o scored.csv --evidence
+  heartscore report scored.csv -o report.html --group-by store --date-column date"""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,18 +42,35 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("score", help="score a CSV/TSV/JSONL/Parquet/XLSX export",
                        epilog=_EPILOG_SCORE, formatter_class=argparse.RawDescriptionHelpFormatter)
-    s.add_argument("input", help="input file")
-    s.add_argument("-o", "--output", required=True, help="output file (format from extension)")
+    s.add_argument("input", help="input file, or - for stdin (CSV, or JSONL with --format)")
+    s.add_argument("-o", "--output", required=True,
+                   help="output file (format from extension), or - for stdout (CSV)")
     s.add_argument("--text-column", help="column holding the text (default: detected)")
+    s.add_argument("--id-column", help="column of row ids, named in error reports")
     s.add_argument("--model", help="model .joblib (default: the shipped model)")
     s.add_argument("--format", choices=["csv", "tsv", "jsonl", "parquet", "xlsx"],
                    help="input format when the extension does not say")
     s.add_argument("--sheet", help="xlsx sheet name (default: the first)")
     s.add_argument("--encoding", help="input text encoding (default: utf-8)")
-    s.add_argument("--jobs", type=int, default=1, help="worker processes (default: 1)")
-    s.add_argument("--chunksize", type=int, default=5000, help="rows per chunk")
+    s.add_argument("--output-format", choices=["csv", "tsv", "jsonl", "parquet", "xlsx"],
+                   help="output format when the extension does not say")
+    s.add_argument("--jobs", type=int, default=None,
+                   help=f"worker processes (default: all cores, {os.cpu_count()} here)")
+    s.add_argument("--chunksize", type=int, default=5000, help="rows per chunk (default 5000)")
     s.add_argument("--evidence", action="store_true", help="add a JSON evidence column")
+    s.add_argument("--resume", action="store_true",
+                   help="continue an interrupted run from its last completed chunk")
+    s.add_argument("--summary", metavar="FILE", help="also write per-group aggregates here")
+    s.add_argument("--group-by", metavar="COL", help="group column for --summary")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    m = sub.add_parser("summarize", help="per-group aggregates of a scored file",
+                       epilog="example:\n  heartscore summarize scored.csv --group-by store "
+                              "-o by_store.csv",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    m.add_argument("input", help="scored file written by `heartscore score`")
+    m.add_argument("-o", "--output", required=True, help="summary file (CSV/JSONL/Parquet/XLSX)")
+    m.add_argument("--group-by", metavar="COL", help="column to group by (default: all rows)")
 
     t = sub.add_parser("train", help="train a model on labeled data", epilog=_EPILOG_TRAIN,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -70,6 +91,16 @@ def _parser() -> argparse.ArgumentParser:
                        epilog="example:\n  heartscore info --model models/acme.joblib",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     i.add_argument("--model", help="model .joblib (default: the shipped model)")
+
+    r = sub.add_parser("report", help="write an HTML report of a scored file",
+                       epilog=_EPILOG_REPORT, formatter_class=argparse.RawDescriptionHelpFormatter)
+    r.add_argument("input", help="scored file written by `heartscore score` (--evidence "
+                                 "adds highlighted words)")
+    r.add_argument("-o", "--output", required=True, help="HTML file to write")
+    r.add_argument("--group-by", help="column to compare groups by (e.g. store)")
+    r.add_argument("--date-column", help="column of dates: adds the heart score over time")
+    r.add_argument("--text-column", help="column holding the text (default: detected)")
+    r.add_argument("--title", help="page title (default: from the file name)")
     return p
 
 
@@ -84,8 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return {"score": _score, "train": _train, "evaluate": _evaluate, "info": _info}[
-            args.command](args)
+        return {"score": _score, "train": _train, "evaluate": _evaluate, "info": _info,
+                "report": _report, "summarize": _summarize}[args.command](args)
     except HeartscoreError as exc:
         print(f"heartscore: error: {exc}", file=sys.stderr)
         return 1
@@ -101,26 +132,72 @@ def _load(path: str | None):
 
 def _score(args: argparse.Namespace) -> int:
     from .scoring import score_file
+    from .summaries import summarize_file
+    if args.summary and args.output == "-":
+        raise InputError("--summary needs an output file, not stdout")
     model = _load(args.model)
     bar = None
     if not args.quiet and sys.stderr.isatty():
         from tqdm import tqdm
-        bar = tqdm(unit=" rows", file=sys.stderr, desc="scoring")
+        bar = tqdm(unit=" rows", unit_scale=True, file=sys.stderr, desc="scoring",
+                   total=_count_rows(args.input))
     try:
         summary = score_file(args.input, args.output, model=model, text_column=args.text_column,
-                             fmt=args.format, chunksize=args.chunksize, jobs=args.jobs,
-                             evidence=args.evidence, encoding=args.encoding, sheet=args.sheet,
+                             id_column=args.id_column, fmt=args.format,
+                             output_format=args.output_format, chunksize=args.chunksize,
+                             jobs=args.jobs or os.cpu_count() or 1, evidence=args.evidence,
+                             encoding=args.encoding, sheet=args.sheet, resume=args.resume,
                              progress=bar.update if bar else None)
     finally:
         if bar is not None:
             bar.close()
     msg = (f"scored {summary.scored} of {summary.rows} rows from column "
-           f"{summary.text_column!r} ({summary.text_column_reason}) into {summary.output}")
+           f"{summary.text_column!r} ({summary.text_column_reason})")
+    if args.output != "-":
+        msg += f" into {summary.output}"
+    if summary.resumed_rows:
+        msg += f"; resumed after {summary.resumed_rows} rows done by the interrupted run"
     if summary.errors:
         msg += "; not scored: " + ", ".join(f"{v} {k}" for k, v in summary.errors.items())
+        if summary.error_ids:
+            msg += f" (ids {', '.join(summary.error_ids[:5])}{', …' if summary.n_errors > 5 else ''})"
     if summary.truncated:
-        msg += f"; {summary.truncated} texts truncated"
+        msg += f"; {summary.truncated} texts truncated to 100,000 characters"
+    if summary.replaced_bytes:
+        msg += (f"; {summary.replaced_bytes} texts had undecodable bytes replaced (see "
+                "heartscore_error; try --encoding)")
     print(msg, file=sys.stderr)
+    if args.summary:
+        table = summarize_file(args.output, args.summary, group_by=args.group_by,
+                               signals=model.schema.signals)
+        print(f"wrote {len(table)} group(s) to {args.summary}", file=sys.stderr)
+    return 0
+
+
+def _count_rows(path: str) -> int | None:
+    """Rows in a file for the progress bar's ETA (fast; approximate for CSVs with quoted
+    newlines); None when unknown."""
+    if path == "-":
+        return None
+    try:
+        if path.lower().endswith((".parquet", ".pq")):
+            import pyarrow.parquet as pq
+            return pq.ParquetFile(path).metadata.num_rows
+        if path.lower().endswith((".csv", ".tsv", ".jsonl", ".ndjson", ".txt")):
+            with open(path, "rb") as fh:
+                n = sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b""))
+            return max(n - (0 if path.lower().endswith((".jsonl", ".ndjson")) else 1), 0)
+    except OSError:
+        return None
+    return None
+
+
+def _summarize(args: argparse.Namespace) -> int:
+    from .summaries import summarize_file
+    table = summarize_file(args.input, args.output, group_by=args.group_by)
+    small = int(table["small"].sum()) if len(table) else 0
+    print(f"wrote {len(table)} group(s) to {args.output}"
+          + (f"; {small} flagged small (< 30 scored rows)" if small else ""), file=sys.stderr)
     return 0
 
 
@@ -177,6 +254,17 @@ def _info(args: argparse.Namespace) -> int:
     model = _load(args.model)
     card = {k: v for k, v in model.card.items() if k != "metrics"}
     print(json.dumps(card, indent=2))
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report import write_report
+    options = {"group_by": args.group_by, "date_column": args.date_column,
+               "text_column": args.text_column}
+    if args.title:
+        options["title"] = args.title
+    path = write_report(args.input, args.output, **options)
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, opens offline)", file=sys.stderr)
     return 0
 
 

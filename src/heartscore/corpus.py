@@ -18,7 +18,10 @@ import pandas as pd
 from .errors import InputError, SchemaError, format_rows
 from .labels import DEFAULT_SCHEMA, LabelSchema
 
-__all__ = ["FORMATS", "detect_format", "read_table", "iter_chunks", "write_table",
+#: Note on rows whose text holds U+FFFD (bytes that could not be decoded were replaced).
+REPLACEMENT_NOTE = "undecodable bytes replaced (U+FFFD); pass --encoding if the file is not UTF-8"
+
+__all__ = ["REPLACEMENT_NOTE", "FORMATS", "detect_format", "read_table", "iter_chunks", "write_table",
            "detect_text_column", "check_labeled", "labels_matrix", "corpus_path", "load_corpus",
            "file_sha256", "atomic_output", "ChunkWriter"]
 
@@ -55,13 +58,17 @@ def _read_text(path: str | os.PathLike, encoding: str | None) -> tuple[str, int]
         return text, text.count("\ufffd")
 
 
-def iter_chunks(path: str | os.PathLike, *, fmt: str | None = None, chunksize: int = 10_000,
+def iter_chunks(path: Any, *, fmt: str | None = None, chunksize: int = 10_000,
                 encoding: str | None = None, sheet: str | None = None) -> Iterator[pd.DataFrame]:
     """Read a table in chunks of ``chunksize`` rows with all columns as strings (no type
-    guessing that would change ids or texts). Undecodable bytes are replaced, never fatal."""
+    guessing that would change ids or texts). Undecodable bytes are replaced, never fatal.
+    ``path`` may also be an open text stream (stdin) for CSV/TSV/JSONL."""
+    if hasattr(path, "read"):
+        yield from _iter_stream(path, fmt or "csv", chunksize)
+        return
     fmt = detect_format(path, fmt)
     if not Path(str(path)).exists():
-        raise InputError(f"input file {path} does not exist")
+        raise InputError(f"input file {path} does not exist; check the path")
     if fmt in ("csv", "tsv"):
         sep = "\t" if fmt == "tsv" else None
         try:
@@ -103,6 +110,16 @@ def iter_chunks(path: str | os.PathLike, *, fmt: str | None = None, chunksize: i
             yield df.iloc[i:i + chunksize]
 
 
+def _iter_stream(stream: Any, fmt: str, chunksize: int) -> Iterator[pd.DataFrame]:
+    if fmt == "jsonl":
+        yield from pd.read_json(stream, lines=True, dtype=False, chunksize=chunksize)
+    elif fmt in ("csv", "tsv"):
+        yield from pd.read_csv(stream, sep="\t" if fmt == "tsv" else ",", dtype=str,
+                               keep_default_na=False, na_values=[""], chunksize=chunksize)
+    else:
+        raise InputError(f"standard input must be csv, tsv or jsonl, got {fmt}")
+
+
 def read_table(path: str | os.PathLike, **kwargs: Any) -> pd.DataFrame:
     """Read a whole table (see :func:`iter_chunks` for options)."""
     chunks = list(iter_chunks(path, **kwargs))
@@ -134,17 +151,23 @@ def atomic_output(path: str | os.PathLike) -> Iterator[str]:
 
 
 class ChunkWriter:
-    """Append DataFrame chunks to one CSV/TSV/JSONL/Parquet/XLSX file."""
+    """Append DataFrame chunks to one CSV/TSV/JSONL/Parquet/XLSX file (or an open text
+    stream for CSV/TSV/JSONL). ``header=False`` omits the CSV header (a continuation)."""
 
-    def __init__(self, path: str | os.PathLike, fmt: str) -> None:
-        self.path, self.fmt = str(path), fmt
+    def __init__(self, path: Any, fmt: str, *, header: bool = True) -> None:
+        self.path, self.fmt = path, fmt
         self._pq = None
         self._xlsx: list[pd.DataFrame] = []
-        self._first = True
+        self._first = header
+        self._own = False
 
     def __enter__(self) -> "ChunkWriter":
         if self.fmt in ("csv", "tsv", "jsonl"):
-            self._fh = open(self.path, "w", encoding="utf-8", newline="")
+            if hasattr(self.path, "write"):
+                self._fh = self.path
+            else:
+                self._fh = open(self.path, "w", encoding="utf-8", newline="")
+                self._own = True
         return self
 
     def write(self, df: pd.DataFrame) -> None:
@@ -157,9 +180,8 @@ class ChunkWriter:
                 text = df.to_json(orient="records", lines=True, force_ascii=False)
                 self._fh.write(text if text.endswith("\n") else text + "\n")
         elif self.fmt == "parquet":
-            import pyarrow as pa
             import pyarrow.parquet as pq
-            table = pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False)
+            table = _arrow_table(df)
             if self._pq is None:
                 self._pq = pq.ParquetWriter(self.path, table.schema)
             self._pq.write_table(table.cast(self._pq.schema))
@@ -169,12 +191,40 @@ class ChunkWriter:
 
     def __exit__(self, *exc: Any) -> None:
         if self.fmt in ("csv", "tsv", "jsonl"):
-            self._fh.close()
+            if self._own:
+                self._fh.close()
+            else:
+                self._fh.flush()
         elif self.fmt == "parquet" and self._pq is not None:
             self._pq.close()
         elif self.fmt == "xlsx":
             frame = pd.concat(self._xlsx, ignore_index=True) if self._xlsx else pd.DataFrame()
             frame.to_excel(self.path, index=False, engine="openpyxl")
+
+
+def _arrow_table(df: pd.DataFrame):
+    """An Arrow table whose heartscore columns have fixed types (a chunk of unscorable rows
+    must not turn a column into nulls), other columns as pandas gives them."""
+    import pyarrow as pa
+    fields, arrays = [], []
+    for name in df.columns:
+        col = df[name]
+        if name in ("polarity", "heartscore_error", "heartscore_model", "evidence"):
+            typ = pa.string()
+        elif name == "low_confidence":
+            typ = pa.bool_()
+        elif name in ("heart_score", "confidence") or str(name).startswith("p_"):
+            typ = pa.float64()
+        elif name in ("trust", "safety", "seen", "mattering") and col.dtype == object:
+            typ = pa.int64()
+        else:
+            typ = None
+        values = col.astype(object).where(col.notna(), None).tolist() if typ is not None \
+            else col
+        arr = pa.array(values, type=typ, from_pandas=True)
+        fields.append(pa.field(str(name), arr.type))
+        arrays.append(arr)
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
 def detect_text_column(columns: list[str], sample: pd.DataFrame | None = None) -> tuple[str, str]:

@@ -2,29 +2,41 @@
 
 Every input row comes out, in order, with its original columns, plus the schema's output
 columns. Rows whose text is empty, missing or not text get empty labels and a
-``heartscore_error`` saying why. Output is written to a temporary file and renamed into
-place at the end, so an interrupted run never leaves a file that looks complete.
+``heartscore_error`` saying why.
+
+``score_file`` streams the input in chunks. Each finished chunk is written, complete, into a
+work folder beside the output (``.NAME.heartscore/``) with a small state file; at the end the
+chunks are joined into a temporary file that is renamed into place, and the work folder is
+removed. A killed run therefore never leaves a file that looks complete, and ``resume=True``
+continues from the last completed chunk: no row lost, none scored twice.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import pickle
+import shutil
+import sys
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .corpus import ChunkWriter, atomic_output, detect_format, detect_text_column, iter_chunks
+from .corpus import (REPLACEMENT_NOTE, ChunkWriter, atomic_output, detect_format,
+                     detect_text_column, iter_chunks)
 from .errors import InputError
 from .model import MAX_CHARS, Model
 from .results import ERROR_COLUMN, MODEL_COLUMN
 
-__all__ = ["score_frame", "score_file", "ScoreSummary"]
+__all__ = ["score_frame", "score_file", "ScoreSummary", "work_dir_for"]
+
+_STATE = "state.json"
 
 
 @dataclass
@@ -34,22 +46,33 @@ class ScoreSummary:
     rows: int = 0
     scored: int = 0
     errors: dict[str, int] = field(default_factory=dict)
+    error_ids: list[str] = field(default_factory=list)
     truncated: int = 0
+    replaced_bytes: int = 0
     text_column: str = ""
     text_column_reason: str = ""
     output: str = ""
+    chunks: int = 0
+    resumed_chunks: int = 0
+    resumed_rows: int = 0
 
     @property
     def n_errors(self) -> int:
         """Rows that could not be scored."""
         return sum(self.errors.values())
 
+    @property
+    def scored_this_run(self) -> int:
+        """Rows this run scored itself (not taken over from an interrupted run)."""
+        return self.rows - self.resumed_rows
 
-def _prepare(texts: pd.Series) -> tuple[list[str], np.ndarray, list[str | None], int]:
-    """Valid texts, their positions, a per-row error (or None) and the truncation count."""
+
+def _prepare(texts: pd.Series) -> tuple[list[str], np.ndarray, list[str | None], int, int]:
+    """Valid texts, their positions, a per-row error or note (None when clean), the number
+    of truncated texts and of texts with replaced (undecodable) bytes."""
     errors: list[str | None] = []
     valid, pos = [], []
-    truncated = 0
+    truncated = replaced = 0
     for i, t in enumerate(texts.tolist()):
         if t is None or (isinstance(t, float) and np.isnan(t)):
             errors.append("missing text")
@@ -58,44 +81,51 @@ def _prepare(texts: pd.Series) -> tuple[list[str], np.ndarray, list[str | None],
         elif not t.strip():
             errors.append("empty text")
         else:
+            notes = []
             if len(t) > MAX_CHARS:
                 truncated += 1
-                errors.append(f"truncated: scored the first {MAX_CHARS} of {len(t)} characters")
-            else:
-                errors.append(None)
+                notes.append(f"truncated: scored the first {MAX_CHARS} of {len(t)} characters")
+            if "\ufffd" in t:
+                replaced += 1
+                notes.append(REPLACEMENT_NOTE)
+            errors.append("; ".join(notes) or None)
             valid.append(t)
             pos.append(i)
-    return valid, np.asarray(pos, dtype=np.int64), errors, truncated
+    return valid, np.asarray(pos, dtype=np.int64), errors, truncated, replaced
+
+
+def _is_failure(note: str | None) -> bool:
+    return note is not None and not note.startswith(("truncated", REPLACEMENT_NOTE))
 
 
 def _score_chunk(model: Model, df: pd.DataFrame, text_column: str, evidence: bool,
-                 batch_size: int) -> tuple[pd.DataFrame, dict[str, int], int]:
+                 id_column: str | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
     schema = model.schema
-    valid, pos, errors, truncated = _prepare(df[text_column])
+    valid, pos, errors, truncated, replaced = _prepare(df[text_column])
     scored = model.score_columns(valid, evidence=evidence)
     cols = schema.output_columns() + (["evidence"] if evidence else [])
-    out = {}
-    for c in cols:
-        col = np.full(len(df), None, dtype=object)
-        col[pos] = scored[c]
-        out[c] = col
     frame = df.reset_index(drop=True).copy()
     for c in cols:
         if c in frame.columns:
             raise InputError(f"input already has a column {c!r}; rename it before scoring")
-        frame[c] = out[c]
+        col = np.full(len(df), None, dtype=object)
+        col[pos] = scored[c]
+        frame[c] = col
     frame[ERROR_COLUMN] = errors
     frame[MODEL_COLUMN] = model.id
     counts: dict[str, int] = {}
-    for e in errors:
-        if e is not None and not e.startswith("truncated"):
+    ids: list[str] = []
+    for i, e in enumerate(errors):
+        if _is_failure(e):
             key = e.split(" (")[0]
             counts[key] = counts.get(key, 0) + 1
-    return frame, counts, truncated
+            if id_column is not None and len(ids) < 20:
+                ids.append(str(df[id_column].iloc[i]))
+    return frame, {"errors": counts, "truncated": truncated, "replaced": replaced, "ids": ids}
 
 
 def score_frame(df: pd.DataFrame, text: str = "text", *, model: Model | None = None,
-                evidence: bool = False, batch_size: int = 512) -> pd.DataFrame:
+                evidence: bool = False) -> pd.DataFrame:
     """Return ``df`` with the label columns added (same names as the CLI), index preserved.
 
     Missing, empty or non-text values get empty labels and a ``heartscore_error``.
@@ -108,41 +138,90 @@ def score_frame(df: pd.DataFrame, text: str = "text", *, model: Model | None = N
     if model is None:
         from .persistence import load
         model = load()
-    frame, _, _ = _score_chunk(model, df, text, evidence, batch_size)
+    frame, _ = _score_chunk(model, df, text, evidence)
     frame.index = df.index
     return frame
 
 
+# ---------------------------------------------------------------------- worker processes
 _WORKER: Model | None = None
 
 
 def _init(payload: bytes) -> None:
     global _WORKER
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     _WORKER = pickle.loads(payload)
 
 
-def _work(args: tuple[pd.DataFrame, str, bool, int]):
+def _work(args: tuple) -> tuple[pd.DataFrame, dict[str, Any]]:
     assert _WORKER is not None
     return _score_chunk(_WORKER, *args)
 
 
-def score_file(input: str | os.PathLike, output: str | os.PathLike, *, model: Model,
-               text_column: str | None = None, fmt: str | None = None,
-               output_format: str | None = None, chunksize: int = 5000, jobs: int = 1,
-               evidence: bool = False, encoding: str | None = None, sheet: str | None = None,
-               batch_size: int = 512,
-               progress: Callable[[int], None] | None = None) -> ScoreSummary:
-    """Score a file chunk by chunk into ``output`` (written atomically).
+def _run(chunks: Iterator[pd.DataFrame], model: Model, text_column: str, evidence: bool,
+         id_column: str | None, jobs: int):
+    """Scored chunks in input order; ``jobs > 1`` scores them in worker processes that
+    load the model once, with a bounded window of pending chunks (flat memory)."""
+    if jobs == 1:
+        for df in chunks:
+            yield _score_chunk(model, df, text_column, evidence, id_column)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init,
+                             initargs=(pickle.dumps(model),)) as pool:
+        pending: deque[Future] = deque()
+        for df in chunks:
+            pending.append(pool.submit(_work, (df, text_column, evidence, id_column)))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
-    ``jobs > 1`` scores chunks in that many worker processes (each loads the model once);
-    the output is identical to ``jobs=1``. ``progress(n_rows)`` is called after each chunk.
+
+# ---------------------------------------------------------------------- files
+def work_dir_for(output: str | os.PathLike) -> Path:
+    """The folder holding an unfinished run's completed chunks."""
+    p = Path(output)
+    return p.with_name(f".{p.name}.heartscore")
+
+
+def _fingerprint(path: Path) -> dict[str, Any]:
+    st = path.stat()
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        h.update(fh.read(1 << 20))
+    return {"path": str(path.resolve()), "size": st.st_size, "head_sha256": h.hexdigest()}
+
+
+def score_file(input: str | os.PathLike, output: str | os.PathLike, *, model: Model,
+               text_column: str | None = None, id_column: str | None = None,
+               fmt: str | None = None, output_format: str | None = None,
+               chunksize: int = 5000, jobs: int = 1, evidence: bool = False,
+               encoding: str | None = None, sheet: str | None = None, resume: bool = False,
+               progress: Callable[[int], None] | None = None) -> ScoreSummary:
+    """Score a file chunk by chunk into ``output``; ``-`` reads stdin / writes stdout
+    (CSV or JSON Lines; no resume).
+
+    ``jobs > 1`` scores chunks in that many worker processes; the output is identical to
+    ``jobs=1``. ``resume=True`` continues an interrupted run of the same input and options
+    from its last completed chunk. ``progress(n_rows)`` is called after each chunk.
     """
-    fmt = detect_format(input, fmt)
-    out_fmt = detect_format(output, output_format)
     if jobs < 1:
         raise InputError(f"jobs must be >= 1, got {jobs}")
+    if chunksize < 1:
+        raise InputError(f"chunksize must be >= 1, got {chunksize}")
+    to_stdout = str(output) == "-"
+    from_stdin = str(input) == "-"
+    in_fmt = fmt or ("csv" if from_stdin else None)
+    in_fmt = detect_format(input, in_fmt)
+    out_fmt = output_format or ("csv" if to_stdout else None)
+    out_fmt = detect_format(output, out_fmt)
+    if to_stdout and out_fmt not in ("csv", "jsonl"):
+        raise InputError(f"stdout output must be csv or jsonl, got {out_fmt}")
+    if resume and (to_stdout or from_stdin):
+        raise InputError("--resume needs a real input and output file, not '-'")
     summary = ScoreSummary(output=str(output))
-    chunks = iter_chunks(input, fmt=fmt, chunksize=chunksize, encoding=encoding, sheet=sheet)
+    source = sys.stdin if from_stdin else input
+    chunks = iter_chunks(source, fmt=in_fmt, chunksize=chunksize, encoding=encoding, sheet=sheet)
     first = next(chunks, None)
     if first is None:
         raise InputError(f"{input} has no rows to score")
@@ -154,45 +233,119 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *, model: Mo
             raise InputError(f"no column {text_column!r}; columns are {', '.join(columns)}; "
                              "pass --text-column with one of them")
         reason = "given"
+    if id_column is not None and id_column not in columns:
+        raise InputError(f"no id column {id_column!r}; columns are {', '.join(columns)}")
     summary.text_column, summary.text_column_reason = text_column, reason
 
     def all_chunks() -> Iterator[pd.DataFrame]:
         yield first
         yield from chunks
 
-    with atomic_output(output) as tmp, ChunkWriter(tmp, out_fmt) as writer:
-        for frame, counts, trunc in _run(all_chunks(), model, text_column, evidence, batch_size,
-                                         jobs):
-            writer.write(frame)
-            summary.rows += len(frame)
-            summary.truncated += trunc
-            for k, v in counts.items():
-                summary.errors[k] = summary.errors.get(k, 0) + v
-            if progress is not None:
-                progress(len(frame))
+    def account(meta: dict[str, Any], n: int) -> None:
+        summary.rows += n
+        summary.truncated += meta["truncated"]
+        summary.replaced_bytes += meta["replaced"]
+        for k, v in meta["errors"].items():
+            summary.errors[k] = summary.errors.get(k, 0) + v
+        summary.error_ids.extend(meta["ids"][: max(0, 20 - len(summary.error_ids))])
+        if progress is not None:
+            progress(n)
+
+    results = _run(all_chunks(), model, text_column, evidence, id_column, jobs)
+    if to_stdout:
+        with ChunkWriter(sys.stdout, out_fmt) as writer:
+            for frame, meta in results:
+                writer.write(frame)
+                account(meta, len(frame))
+                summary.chunks += 1
+        summary.scored = summary.rows - summary.n_errors
+        return summary
+
+    work = work_dir_for(output)
+    options = {"input": _fingerprint(Path(input)), "format": in_fmt, "output_format": out_fmt,
+               "chunksize": chunksize, "text_column": text_column, "id_column": id_column,
+               "evidence": evidence, "encoding": encoding, "sheet": sheet, "model": model.id}
+    done = _prepare_work_dir(work, options, resume)
+    # skip the chunks an interrupted run completed (re-reading the input, not re-scoring)
+    remaining = all_chunks()
+    for k in range(done):
+        skipped = next(remaining, None)
+        if skipped is None:
+            raise InputError(f"{work} records {done} chunks but the input has fewer; delete "
+                             "the folder and start again")
+        meta = json.loads((work / f"chunk-{k:06d}.json").read_text())
+        account(meta, len(skipped))
+        summary.resumed_rows += len(skipped)
+    summary.resumed_chunks = done
+    index = done
+    for frame, meta in _run(remaining, model, text_column, evidence, id_column, jobs):
+        path = work / f"chunk-{index:06d}.{out_fmt}"
+        with atomic_output(path) as tmp, ChunkWriter(tmp, out_fmt, header=index == 0) as w:
+            w.write(frame)
+        (work / f"chunk-{index:06d}.json").write_text(json.dumps(meta))
+        _write_state(work, options, index + 1)
+        account(meta, len(frame))
+        index += 1
+    summary.chunks = index
+    _join(work, index, output, out_fmt)
+    shutil.rmtree(work, ignore_errors=True)
     summary.scored = summary.rows - summary.n_errors
     return summary
 
 
-def _run(chunks: Iterator[pd.DataFrame], model: Model, text_column: str, evidence: bool,
-         batch_size: int, jobs: int):
-    if jobs == 1:
-        for df in chunks:
-            yield _score_chunk(model, df, text_column, evidence, batch_size)
-        return
-    # a bounded window of pending chunks keeps memory flat and output in order
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init,
-                             initargs=(pickle.dumps(model),)) as pool:
-        pending: deque[Future] = deque()
-        for df in chunks:
-            pending.append(pool.submit(_work, (df, text_column, evidence, batch_size)))
-            if len(pending) >= 2 * jobs:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+def _prepare_work_dir(work: Path, options: dict[str, Any], resume: bool) -> int:
+    """Make the work folder; on resume, check it belongs to this run and return the number
+    of completed chunks."""
+    state_path = work / _STATE
+    if work.exists() and state_path.exists():
+        state = json.loads(state_path.read_text())
+        if resume:
+            if state["options"] != options:
+                diff = sorted(k for k in options if state["options"].get(k) != options[k])
+                raise InputError(f"cannot resume: the interrupted run used different "
+                                 f"{', '.join(diff)}; rerun without --resume to start over")
+            return int(state["chunks_done"])
+        shutil.rmtree(work)
+    elif resume:
+        raise InputError(f"nothing to resume: no unfinished run for this output ({work} not "
+                         "found); run without --resume")
+    elif work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    _write_state(work, options, 0)
+    return 0
 
 
-def output_path_for(input: str | os.PathLike) -> Path:
-    """Default output path: ``reviews.csv`` → ``reviews.scored.csv``."""
-    p = Path(input)
-    return p.with_name(f"{p.stem}.scored{p.suffix}")
+def _write_state(work: Path, options: dict[str, Any], chunks_done: int) -> None:
+    tmp = work / (_STATE + ".tmp")
+    tmp.write_text(json.dumps({"options": options, "chunks_done": chunks_done}))
+    os.replace(tmp, work / _STATE)
+
+
+def _join(work: Path, n: int, output: str | os.PathLike, fmt: str) -> None:
+    """Join the chunk files into ``output`` (temporary file renamed into place)."""
+    parts = [work / f"chunk-{k:06d}.{fmt}" for k in range(n)]
+    with atomic_output(output) as tmp:
+        if fmt in ("csv", "tsv", "jsonl"):
+            with open(tmp, "wb") as out:
+                for p in parts:
+                    with open(p, "rb") as fh:
+                        shutil.copyfileobj(fh, out, 1 << 20)
+        elif fmt == "parquet":
+            import pyarrow.parquet as pq
+            writer = None
+            for p in parts:
+                table = pq.read_table(p)
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp, table.schema)
+                writer.write_table(table.cast(writer.schema))
+            if writer is not None:
+                writer.close()
+        else:  # xlsx cannot be appended to; Excel files are small by nature
+            frame = pd.concat([pd.read_excel(p, dtype=object) for p in parts], ignore_index=True)
+            frame.to_excel(tmp, index=False, engine="openpyxl")
+
+
+def summary_dict(summary: ScoreSummary) -> dict[str, Any]:
+    """A JSON-ready dict of a summary."""
+    return asdict(summary)
