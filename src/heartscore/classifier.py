@@ -11,7 +11,7 @@ test. Without tuning, decisions are the arg-max class.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -103,7 +103,9 @@ class HeartscoreClassifier(BaseEstimator):
         nlp = getattr(self, "_nlp_obj", None)
         if nlp is None:
             spec = NlpSpec.from_dict(self.nlp) if self.nlp else NlpSpec()
-            nlp = self._nlp_obj = build_nlp(spec)
+            # features use heartscore's own lemma table and no sentence boundaries, so the
+            # estimator's pipeline leaves both out (less memory, nothing to disable)
+            nlp = self._nlp_obj = build_nlp(replace(spec, lemmatizer=False, sentencizer=False))
         return nlp
 
     def to_docs(self, texts: Sequence[str]) -> list[Doc]:

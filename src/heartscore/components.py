@@ -118,14 +118,21 @@ def lexeme_info(orth: int, text: str) -> tuple[int, str, int, int, int, int, str
     return info
 
 
+_LAST: list = [None, None]  # (doc, infos) of the last call: pipes run doc by doc
+
+
 def doc_infos(doc: Doc) -> list[tuple[int, str, int, int, int, int, str]]:
-    """``lexeme_info`` for every token of ``doc`` (one array read, cached look-ups)."""
+    """``lexeme_info`` for every token of ``doc`` (one array read, cached look-ups). The
+    components run one after another on the same Doc, so the last result is reused."""
+    if _LAST[0] is doc and len(_LAST[1]) == len(doc):
+        return _LAST[1]
     strings = doc.vocab.strings
     out = []
     get = _INFO.get
     for orth in doc.to_array(ORTH).tolist():
         info = get(orth)
         out.append(info if info is not None else lexeme_info(orth, strings[orth]))
+    _LAST[0], _LAST[1] = doc, out
     return out
 
 

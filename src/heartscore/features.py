@@ -159,7 +159,6 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
             raise InputError(f"min_df must be >= 1, got {self.min_df}")
         self.names_ = load_names()
         self.valence_ = load_valence()
-        self._lemmas = load_lemmas()
         self._cache: dict = {}
         df: dict[str, int] = {}
         for doc in docs:
@@ -246,14 +245,21 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         state.pop("_cache", None)
-        state.pop("_lemmas", None)  # rebuilt from spacy-lookups-data on load
+        state.pop("_lemma_table", None)  # reloaded from spacy-lookups-data when needed
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        if "vocabulary_" in state:
-            self._lemmas = load_lemmas()
-            self._cache = {}
+        self._cache = {}
+
+    @property
+    def _lemmas(self) -> dict[str, str]:
+        """The lemma table, loaded on first use (a parent process that only hands work to
+        workers never pays for it)."""
+        table = self.__dict__.get("_lemma_table")
+        if table is None:
+            table = self.__dict__["_lemma_table"] = load_lemmas()
+        return table
 
     def _word(self, orth: int, text: str) -> tuple:
         """Per-lexeme facts, cached by orth: (lemma feature or None when masked, valence,

@@ -5,7 +5,6 @@ whose ``score(X, y)`` keeps scikit-learn's meaning; the facade's ``score`` retur
 """
 from __future__ import annotations
 
-import os
 import pickle
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -141,7 +140,6 @@ _WORKER_MODEL: Model | None = None
 
 def _init_worker(payload: bytes) -> None:
     global _WORKER_MODEL
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
     _WORKER_MODEL = pickle.loads(payload)
 
 

@@ -71,8 +71,10 @@ def default_model_path() -> Path:
     root = Path(__file__).resolve().parents[2] / "models"
     found = sorted(root.glob("heartscore-*.joblib"))
     if not found:
-        raise ModelCompatibilityError(f"no shipped model in {root}; rebuild it with "
-                                      "`python scripts/build_model.py` or pass load(path)")
+        raise ModelCompatibilityError(
+            f"no shipped model in {root}: the shipped model lives in the source checkout's "
+            "models/ folder, so install heartscore from the checkout (pip install -e .), set "
+            "HEARTSCORE_MODEL=/path/to/heartscore-x.joblib, or pass heartscore.load(path)")
     return found[-1]
 
 

@@ -74,7 +74,7 @@ def _prepare(texts: pd.Series) -> tuple[list[str], np.ndarray, list[str | None],
     valid, pos = [], []
     truncated = replaced = 0
     for i, t in enumerate(texts.tolist()):
-        if t is None or (isinstance(t, float) and np.isnan(t)):
+        if t is None or t is pd.NA or (isinstance(t, float) and np.isnan(t)):
             errors.append("missing text")
         elif not isinstance(t, str):
             errors.append(f"not text ({type(t).__name__})")
@@ -149,7 +149,6 @@ _WORKER: Model | None = None
 
 def _init(payload: bytes) -> None:
     global _WORKER
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
     _WORKER = pickle.loads(payload)
 
 
