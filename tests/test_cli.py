@@ -71,3 +71,27 @@ def test_score_with_summary_and_summarize(tmp_path, capsys):
     assert list(t["store"]) == ["a", "b"] and t["small"].all()
     assert main(["summarize", str(out), "-o", str(tmp_path / "s2.csv")]) == 0
     assert pd.read_csv(tmp_path / "s2.csv").loc[0, "rows"] == 3
+
+
+def test_train_with_base_and_suggest(tmp_path, capsys, corpus):
+    src = tmp_path / "acme.csv"
+    corpus.drop(columns=["split"]).sample(200, random_state=2).to_csv(src, index=False)
+    out = tmp_path / "acme.joblib"
+    assert main(["train", str(src), "-o", str(out), "--with-base", "--weight", "2"]) == 0
+    assert "company rows only" in capsys.readouterr().err
+    import json
+    card = json.loads((tmp_path / "acme.card.json").read_text())
+    assert card["command"].startswith("heartscore train") and "--with-base" in card["command"]
+    assert main(["evaluate", str(src), "--model", str(out)]) == 0
+    assert "confusion" in capsys.readouterr().out
+    assert main(["suggest", str(src), "-n", "5", "-o", str(tmp_path / "next.csv"),
+                 "--model", str(out)]) == 0
+    assert len(pd.read_csv(tmp_path / "next.csv")) == 5
+
+
+def test_evaluate_cv(tmp_path, capsys, corpus):
+    src = tmp_path / "lab.csv"
+    corpus.drop(columns=["split"]).sample(150, random_state=3).to_csv(src, index=False)
+    assert main(["evaluate", str(src), "--cv", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "3-fold cross-validation" in out and "stratified on polarity" in out

@@ -7,6 +7,10 @@ from heartscore import load, save
 from heartscore.errors import ModelCompatibilityError
 from heartscore.persistence import card_path, default_model_path
 
+class Smuggled:
+    """A type no heartscore model contains."""
+
+
 TEXTS = ["They lost my bag and nobody called back.", "Lovely nurse, I felt safe.",
          "What time do you open?"]
 
@@ -66,3 +70,21 @@ def test_shipped_model_agrees_with_the_corpus_it_claims(model):
     assert default_model_path().name == card["artifact"]["file"]
     for key in ("versions", "schema", "config", "thresholds", "metrics"):
         assert key in card
+
+
+def test_skops_round_trip_and_untrusted_types_are_refused(model, tmp_path):
+    import skops.io as sio
+    path = tmp_path / "shared.skops"
+    save(model, path)
+    again = load(path)
+    assert [r.to_dict() for r in again.score_many(TEXTS)] == \
+        [r.to_dict() for r in model.score_many(TEXTS)]
+    # a skops file carrying a type heartscore does not trust is refused, even with its card
+    evil = tmp_path / "evil.skops"
+    sio.dump(Smuggled(), evil)
+    card = json.loads(card_path(path).read_text())
+    from heartscore.persistence import sha256_file
+    card["artifact"]["sha256"] = sha256_file(evil)
+    card_path(evil).write_text(json.dumps(card))
+    with pytest.raises(ModelCompatibilityError, match="does not trust"):
+        load(evil)

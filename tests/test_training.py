@@ -1,3 +1,4 @@
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -27,3 +28,67 @@ def test_training_without_split_column_makes_a_seeded_split(corpus):
     df = corpus.drop(columns=["split"]).head(500)
     m = train(df, TrainConfig(min_df=1))
     assert sum(m.card["rows"].values()) == 500
+
+
+def _company(corpus, n=300, seed=1):
+    """A 'company' file: corpus rows without the split column, plus an extra signal."""
+    df = corpus.drop(columns=["split"]).sample(n, random_state=seed).reset_index(drop=True)
+    rng = np.random.default_rng(seed)
+    df["effort"] = rng.choice([-1, 0, 1], len(df), p=[0.2, 0.6, 0.2])
+    return df
+
+
+def test_with_base_metrics_are_on_company_rows_only(corpus):
+    from heartscore.training import MIN_DEV_ROWS
+    df = _company(corpus)
+    m = train(df, TrainConfig(with_base=True, company_weight=2.0))
+    assert m.card["metrics"]["split"] == "test (company rows only)"
+    assert m.card["metrics"]["n"] == m.card["rows"]["test"] < 100
+    assert m.card["base"]["rows_train"] > 2000
+    assert any("dev rows" in w for w in m.card["warnings"]) == (m.card["rows"]["dev"] < MIN_DEV_ROWS)
+
+
+def test_custom_signal_is_trained_and_carried_through(corpus):
+    df = _company(corpus)
+    cfg = TrainConfig(with_base=True, signals=("trust", "safety", "seen", "mattering", "effort"))
+    m = train(df, cfg)
+    assert m.schema.signals[-1] == "effort"
+    r = m.score("I had to call four times and fill the same form twice.")
+    assert r.signals["effort"] in (-1, 0, 1) and "p_effort_-1" in r.to_dict()
+    # base rows have no effort label: that head saw only the company's training rows
+    head = m.estimator.heads_["effort"]
+    assert head.n_features_in_ > 0
+
+
+def test_missing_signal_column_is_dropped_without_base(corpus):
+    df = _company(corpus).drop(columns=["mattering", "effort"])
+    m = train(df, TrainConfig(min_df=1))
+    assert m.schema.signals == ("trust", "safety", "seen")
+    assert any("mattering" in w for w in m.card["warnings"])
+
+
+def test_too_few_examples_per_class_is_an_error(corpus):
+    from heartscore.errors import SchemaError
+    df = _company(corpus, n=200)
+    df["safety"] = 0
+    df.loc[:2, "safety"] = 1
+    df.loc[3:5, "safety"] = -1
+    with pytest.raises(SchemaError, match=r"safety=1: \d"):
+        train(df, TrainConfig(min_df=1))
+
+
+def test_cross_validation_reports_every_fold(corpus):
+    from heartscore.training import cross_validate
+    out = cross_validate(_company(corpus, n=240), TrainConfig(min_df=1), folds=3)
+    assert len(out["folds"]) == 3 and out["stratified_on"] == "polarity"
+    assert 0 < out["polarity_macro_f1"]["mean"] <= 1
+
+
+def test_grid_search_over_the_estimator(corpus):
+    from sklearn.model_selection import GridSearchCV
+    from heartscore.classifier import HeartscoreClassifier
+    from heartscore.corpus import labels_matrix
+    df = corpus[corpus["split"] == "train"].head(240)
+    gs = GridSearchCV(HeartscoreClassifier(min_df=1), {"C": [0.1, 1.0]}, cv=2)
+    gs.fit(df["text"].tolist(), labels_matrix(df))
+    assert gs.best_params_["C"] in (0.1, 1.0)

@@ -126,13 +126,19 @@ class HeartscoreClassifier(BaseEstimator):
         return y
 
     # ------------------------------------------------------------------ sklearn API
-    def fit(self, X: Sequence[str], y: Any) -> "HeartscoreClassifier":
+    def fit(self, X: Sequence[str], y: Any,
+            sample_weight: Sequence[float] | None = None) -> "HeartscoreClassifier":
         """Fit on texts ``X`` and labels ``y`` (n × labels: polarity, then each signal).
 
         A label value of ``None`` (or NaN) means "not labelled": that row is left out of that
-        label's head only.
+        label's head only. ``sample_weight`` weighs rows (e.g. a company's own rows against
+        the base corpus).
         """
         texts = check_texts(X)
+        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        if weights is not None and weights.shape != (len(texts),):
+            raise InputError(f"sample_weight must have one weight per text ({len(texts)}), "
+                             f"found shape {weights.shape}")
         schema = self._schema()
         Y = self._y_matrix(y, len(texts))
         docs = self.to_docs(texts)
@@ -157,7 +163,8 @@ class HeartscoreClassifier(BaseEstimator):
                                   "every label needs at least two classes")
             yy = np.array([classes.index(v) for v in values])
             head = LogisticRegression(C=self.C, max_iter=3000)
-            head.fit(Xm[np.flatnonzero(known)], yy)
+            rows = np.flatnonzero(known)
+            head.fit(Xm[rows], yy, sample_weight=None if weights is None else weights[rows])
             self.heads_[label] = head
         self.classes_ = {label: list(schema.classes(label)) for label in schema.labels}
         self.thresholds_: dict[str, dict[str, float]] = {}

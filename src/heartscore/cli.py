@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import HeartscoreError, InputError
+from .labels import CORE_SIGNALS
 
 __all__ = ["main"]
 
@@ -75,10 +76,26 @@ def _parser() -> argparse.ArgumentParser:
     t = sub.add_parser("train", help="train a model on labeled data", epilog=_EPILOG_TRAIN,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     t.add_argument("input", help="labeled file: text, polarity, trust, safety, seen, mattering")
-    t.add_argument("-o", "--output", required=True, help="model file to write (.joblib)")
+    t.add_argument("-o", "--output", required=True,
+                   help="model file to write: .joblib, or .skops for the safe sharing format")
     t.add_argument("--text-column", default="text")
+    t.add_argument("--with-base", action="store_true",
+                   help="mix in the shipped corpus (metrics stay on your rows only)")
+    t.add_argument("--weight", type=float, default=1.0,
+                   help="how much each of your rows counts against a base row (default 1)")
+    t.add_argument("--signals", default=",".join(CORE_SIGNALS),
+                   help="signal columns to train, e.g. trust,safety,seen,mattering,effort")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--C", type=float, default=None, help="regularisation (default: config)")
+
+    g = sub.add_parser("suggest", help="rows the model is least sure about: label these next",
+                       epilog="example:\n  heartscore suggest unlabeled.csv -n 200 -o to_label.csv",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    g.add_argument("input", help="unlabeled file")
+    g.add_argument("-o", "--output", required=True, help="file to write the chosen rows to")
+    g.add_argument("-n", type=int, default=200, help="how many rows (default 200)")
+    g.add_argument("--text-column", help="column holding the text (default: detected)")
+    g.add_argument("--model", help="model .joblib (default: the shipped model)")
 
     e = sub.add_parser("evaluate", help="evaluate a model on labeled data", epilog=_EPILOG_EVAL,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -86,6 +103,9 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--model", help="model .joblib (default: the shipped model)")
     e.add_argument("--text-column", default="text")
     e.add_argument("--json", action="store_true", help="print the full report as JSON")
+    e.add_argument("--cv", type=int, metavar="K",
+                   help="instead: K-fold cross-validation of training on this file "
+                        "(stratified on polarity)")
 
     i = sub.add_parser("info", help="show a model's card",
                        epilog="example:\n  heartscore info --model models/acme.joblib",
@@ -116,7 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return {"score": _score, "train": _train, "evaluate": _evaluate, "info": _info,
-                "report": _report, "summarize": _summarize}[args.command](args)
+                "report": _report, "summarize": _summarize,
+                "suggest": _suggest}[args.command](args)
     except HeartscoreError as exc:
         print(f"heartscore: error: {exc}", file=sys.stderr)
         return 1
@@ -201,34 +222,79 @@ def _summarize(args: argparse.Namespace) -> int:
     return 0
 
 
-def _train(args: argparse.Namespace) -> int:
+def _config(args: argparse.Namespace):
     from dataclasses import replace
 
+    from .training import TrainConfig
+    signals = tuple(x.strip() for x in args.signals.split(",") if x.strip()) \
+        if getattr(args, "signals", None) else CORE_SIGNALS
+    config = TrainConfig(seed=getattr(args, "seed", 0), text_column=args.text_column,
+                         signals=signals, with_base=getattr(args, "with_base", False),
+                         company_weight=getattr(args, "weight", 1.0))
+    if getattr(args, "C", None) is not None:
+        config = replace(config, C=args.C)
+    return config
+
+
+def _train(args: argparse.Namespace) -> int:
     from .corpus import file_sha256, read_table
     from .persistence import save
-    from .training import TrainConfig, train
-    config = TrainConfig(seed=args.seed, text_column=args.text_column)
-    if args.C is not None:
-        config = replace(config, C=args.C)
+    from .training import train
+    config = _config(args)
     df = read_table(args.input)
     model = train(df, config, name=Path(args.output).stem,
                   corpus_info={"file": Path(args.input).name, "sha256": file_sha256(args.input),
                                "rows": len(df)})
-    model.card["command"] = "heartscore train " + " ".join(sys.argv[2:]) if sys.argv else ""
+    flags = [f"--text-column {args.text_column}", f"--signals {','.join(config.signals)}",
+             f"--weight {args.weight}", f"--seed {args.seed}"]
+    if args.with_base:
+        flags.append("--with-base")
+    if args.C is not None:
+        flags.append(f"--C {args.C}")
+    model.card["command"] = f"heartscore train {args.input} -o {args.output} {' '.join(flags)}"
+    for w in model.card.get("warnings", []):
+        print(f"heartscore: warning: {w}", file=sys.stderr)
     save(model, args.output)
     m = model.card.get("metrics", {})
-    print(f"wrote {args.output}; test polarity macro-F1 "
-          f"{m.get('polarity_macro_f1', {}).get('value', 'n/a')}, signal macro-F1 "
-          f"{m.get('signal_macro_f1', {}).get('value', 'n/a')}", file=sys.stderr)
+    pm, sm = m.get("polarity_macro_f1", {}), m.get("signal_macro_f1", {})
+    print(f"wrote {args.output}; held-out {m.get('split', 'test')} polarity macro-F1 "
+          f"{pm.get('value', 'n/a')} [{pm.get('ci_low', '')}, {pm.get('ci_high', '')}], signal "
+          f"macro-F1 {sm.get('value', 'n/a')} [{sm.get('ci_low', '')}, {sm.get('ci_high', '')}]",
+          file=sys.stderr)
+    return 0
+
+
+def _suggest(args: argparse.Namespace) -> int:
+    from .corpus import detect_text_column, read_table, write_table
+    from .suggest import suggest
+    model = _load(args.model)
+    df = read_table(args.input)
+    col = args.text_column or detect_text_column(list(map(str, df.columns)), df.head(200))[0]
+    if col not in df.columns:
+        raise InputError(f"no column {col!r}; columns are {', '.join(map(str, df.columns))}")
+    chosen = suggest(model, df, text_column=col, n=args.n)
+    write_table(chosen, args.output)
+    print(f"wrote the {len(chosen)} rows to label next to {args.output}", file=sys.stderr)
     return 0
 
 
 def _evaluate(args: argparse.Namespace) -> int:
     from .corpus import check_labeled, labels_matrix, read_table
-    model = _load(args.model)
     df = read_table(args.input)
+    if args.cv:
+        from .training import cross_validate
+        args.signals, args.with_base = None, False
+        out = cross_validate(df, _config(args), folds=args.cv)
+        if args.json:
+            print(json.dumps(out, indent=2))
+            return 0
+        print(f"{args.cv}-fold cross-validation of training on {args.input} "
+              f"(folds stratified on {out['stratified_on']}; arg-max decisions)")
+        for key in ("polarity_macro_f1", "signal_macro_f1"):
+            print(f"{key.replace('_', ' ')}: {out[key]['mean']:.3f} ± {out[key]['sd']:.3f}")
+        return 0
+    model = _load(args.model)
     if args.text_column not in df.columns:
-        from .errors import InputError
         raise InputError(f"no column {args.text_column!r}; columns are "
                          f"{', '.join(map(str, df.columns))}; pass --text-column")
     df = df.rename(columns={args.text_column: "text"})
@@ -246,7 +312,9 @@ def _evaluate(args: argparse.Namespace) -> int:
         for c, r in rep["classes"].items():
             print(f"{label:10s} {c:8s} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f} "
                   f"{r['support']:8d}")
-        print(f"{label:10s} brier {rep['brier']:.4f}")
+        print(f"{label:10s} brier {rep['brier']:.4f}; confusion (rows true, cols predicted "
+              f"{', '.join(rep['classes'])}): {rep['confusion']}")
+    print("reliability tables (confidence bin, count, mean confidence, accuracy): --json")
     return 0
 
 

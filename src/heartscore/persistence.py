@@ -4,8 +4,10 @@ The card records package, scikit-learn and spaCy versions, the label schema, the
 the training config, the corpus and file hashes, dev thresholds and test metrics. ``load``
 reads the card, checks versions and the artefact's SHA-256, and only then unpickles.
 
-joblib (pickle) runs code when it loads: only load model files you trust. heartscore's own
-shipped model and files whose card hash matches are loaded; nothing is downloaded.
+joblib (pickle) runs code when it loads: only load model files you trust. To share models
+between teams, save them as ``.skops`` instead: loading a skops file never runs code, and
+heartscore refuses one that contains any type outside :data:`TRUSTED_TYPES`. Nothing is
+downloaded.
 """
 from __future__ import annotations
 
@@ -24,9 +26,13 @@ from .errors import ModelCompatibilityError
 from .model import Model
 
 __all__ = ["save", "load", "card_path", "sha256_file", "versions", "default_model_path",
-           "FORMAT"]
+           "FORMAT", "TRUSTED_TYPES"]
 
 FORMAT = {"name": "heartscore-model", "version": 1}
+#: The only non-standard types a heartscore .skops file may contain (skops trusts numpy,
+#: scipy and scikit-learn types itself).
+TRUSTED_TYPES = ("builtins.frozenset", "heartscore.classifier.HeartscoreClassifier",
+                 "heartscore.features.DocFeaturizer")
 
 
 def versions() -> dict[str, str]:
@@ -79,7 +85,8 @@ def default_model_path() -> Path:
 
 
 def save(model: Model, path: str | os.PathLike, *, card_extra: dict[str, Any] | None = None) -> Path:
-    """Write ``model`` to ``path`` (joblib) and its card beside it; both atomically.
+    """Write ``model`` to ``path`` (joblib, or skops when the name ends in ``.skops``) and
+    its card beside it; both atomically.
 
     ``model`` itself is not changed; ``load(path)`` gives the saved model with its final card
     (artefact hash, save date, versions)."""
@@ -88,7 +95,11 @@ def save(model: Model, path: str | os.PathLike, *, card_extra: dict[str, Any] | 
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     os.close(fd)
     try:
-        joblib.dump(model.estimator, tmp, compress=3)
+        if path.suffix == ".skops":
+            import skops.io as sio
+            sio.dump(model.estimator, tmp)
+        else:
+            joblib.dump(model.estimator, tmp, compress=3)
         digest = sha256_file(tmp)
         card = dict(model.card)
         card.update(card_extra or {})
@@ -129,11 +140,27 @@ def load(path: str | os.PathLike | None = None) -> Model:
         raise ModelCompatibilityError(f"{path.name} does not match its card (sha256 {digest[:12]}… "
                                       f"vs {card.get('artifact', {}).get('sha256', '?')[:12]}…); "
                                       "the file was changed or corrupted: re-save or rebuild it")
+    if path.suffix == ".skops":
+        return Model(_load_skops(path), card)
     try:
         estimator = joblib.load(path)
     except Exception as exc:  # corrupted pickles raise many kinds of errors
         raise ModelCompatibilityError(f"could not unpickle {path.name}: {exc}") from exc
     return Model(estimator, card)
+
+
+def _load_skops(path: Path):
+    import skops.io as sio
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except Exception as exc:
+        raise ModelCompatibilityError(f"{path.name} is not a readable skops file: {exc}") from exc
+    unknown = sorted(set(untrusted) - set(TRUSTED_TYPES))
+    if unknown:
+        raise ModelCompatibilityError(f"{path.name} contains types heartscore does not trust: "
+                                      f"{', '.join(unknown)}; it was not saved by heartscore "
+                                      "or was altered, so it is refused")
+    return sio.load(path, trusted=list(untrusted))
 
 
 def check_card(card: dict[str, Any]) -> None:

@@ -1,9 +1,24 @@
-"""Training: a config dataclass that round-trips, and ``train(frame, config) → Model``.
+"""Training: a config dataclass that round-trips, ``train(frame, config) → Model`` and
+``cross_validate(frame, config)``.
 
-Splits come from the corpus's committed ``split`` column (train/dev/test) when present;
-otherwise a seeded, polarity-stratified split is made. Thresholds are tuned on dev, test
-metrics are computed once on test, and everything needed to reproduce the model is recorded
-in its card.
+Splits come from a ``split`` column (train/dev/test) when present; otherwise a seeded,
+polarity-stratified 70/15/15 split is made. Thresholds are tuned on dev, metrics computed
+once on test, and everything needed to reproduce the model is recorded in its card.
+
+With ``with_base=True`` the shipped corpus is mixed in (its own train/dev split): a company
+with a few hundred labeled rows still gets a good model. Then
+
+- the per-class minimum counts base rows too;
+- held-out metrics are computed on the company's test rows only;
+- ``company_weight`` sets how much each company row counts against a base row;
+- a signal column the company file lacks is learned from base rows only (the base model's
+  behaviour); an extra signal the base corpus lacks is learned from company rows only
+  (base rows are left out of that head, not counted as 0);
+- thresholds are tuned on the company's dev rows when it has at least ``MIN_DEV_ROWS`` of
+  them, else on company and base dev rows together.
+
+Without ``with_base`` a signal column missing from the file is dropped from the schema (with
+a warning); the heart score then uses the core signals that remain.
 """
 from __future__ import annotations
 
@@ -13,16 +28,23 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from .classifier import HeartscoreClassifier
-from .corpus import check_labeled, labels_matrix
-from .errors import InputError
-from .labels import LabelSchema
+from .corpus import check_labeled, labels_matrix, load_corpus
+from .errors import InputError, SchemaError
+from .evaluation import polarity_macro_f1, signal_macro_f1
+from .labels import CORE_SIGNALS, LabelSchema
 from .model import Model
 from .preprocess import NlpSpec
 
-__all__ = ["TrainConfig", "train", "split_frame"]
+__all__ = ["TrainConfig", "train", "split_frame", "cross_validate", "MIN_PER_CLASS",
+           "MIN_DEV_ROWS"]
+
+#: Fewest training examples of each class of each label (base rows count with --with-base).
+MIN_PER_CLASS = 5
+#: Company dev rows needed to tune thresholds on them alone (with --with-base).
+MIN_DEV_ROWS = 100
 
 
 @dataclass(frozen=True)
@@ -39,8 +61,10 @@ class TrainConfig:
     seed: int = 0
     dev_fraction: float = 0.15
     test_fraction: float = 0.15
-    signals: tuple[str, ...] = ("trust", "safety", "seen", "mattering")
+    signals: tuple[str, ...] = CORE_SIGNALS
     text_column: str = "text"
+    with_base: bool = False
+    company_weight: float = 1.0
     nlp: dict[str, Any] = field(default_factory=lambda: NlpSpec().to_dict())
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,7 +79,7 @@ class TrainConfig:
         """Inverse of :meth:`to_dict`."""
         d = dict(d)
         d["ngram_range"] = tuple(d.get("ngram_range", (1, 2)))
-        d["signals"] = tuple(d.get("signals", cls.signals))
+        d["signals"] = tuple(d.get("signals", CORE_SIGNALS))
         return cls(**d)
 
     @property
@@ -71,33 +95,100 @@ def split_frame(df: pd.DataFrame, config: TrainConfig) -> dict[str, pd.DataFrame
         parts = {name: df[df["split"] == name] for name in ("train", "dev", "test")}
         if len(parts["train"]) and len(parts["dev"]):
             return parts
-    strat = df["polarity"].astype(str)
+    strat = df["polarity"].astype(str).str.lower()
     rest, test = train_test_split(df, test_size=config.test_fraction, random_state=config.seed,
                                   stratify=strat)
     frac = config.dev_fraction / (1 - config.test_fraction)
     train, dev = train_test_split(rest, test_size=frac, random_state=config.seed,
-                                  stratify=rest["polarity"].astype(str))
+                                  stratify=rest["polarity"].astype(str).str.lower())
     return {"train": train, "dev": dev, "test": test}
 
 
-def train(df: pd.DataFrame, config: TrainConfig | None = None, *,
-          name: str = "heartscore", corpus_info: dict[str, Any] | None = None) -> Model:
-    """Train, tune thresholds on dev, evaluate on test, and return a Model with its card."""
-    config = config or TrainConfig()
-    schema = config.schema
+def _prepare(df: pd.DataFrame, config: TrainConfig) -> tuple[pd.DataFrame, LabelSchema,
+                                                            list[str]]:
+    """Rename the text column, settle the schema, check labels, drop exact duplicates."""
     if config.text_column not in df.columns:
         raise InputError(f"no text column {config.text_column!r}; columns are "
-                         f"{', '.join(map(str, df.columns))}; set text_column")
-    df = df.rename(columns={config.text_column: "text"}) if config.text_column != "text" else df
-    warnings = check_labeled(df, schema)
+                         f"{', '.join(map(str, df.columns))}; pass --text-column")
+    if config.text_column != "text":
+        df = df.rename(columns={config.text_column: "text"})
+    warnings: list[str] = []
+    schema = config.schema
+    missing = [s for s in schema.signals if s not in df.columns]
+    if missing and not config.with_base:
+        extra = [s for s in missing if s not in CORE_SIGNALS]
+        if extra:
+            raise SchemaError(f"no column for signal(s) {', '.join(extra)} named in --signals; "
+                              f"columns are {', '.join(map(str, df.columns))}")
+        schema = LabelSchema(signals=tuple(s for s in schema.signals if s not in missing))
+        warnings.append(f"signal column(s) {', '.join(missing)} missing: dropped from the "
+                        "model (use --with-base to keep them from the base corpus)")
+    elif missing:
+        extra = [s for s in missing if s not in CORE_SIGNALS]
+        if extra:
+            raise SchemaError(f"no column for signal(s) {', '.join(extra)}: the base corpus "
+                              "does not have them either")
+        warnings.append(f"signal column(s) {', '.join(missing)} missing: learned from base "
+                        "rows only")
+    warnings += check_labeled(df, schema, require_all=False)
+    label_cols = [c for c in schema.labels if c in df.columns]
+    norm = df["text"].astype(str).str.strip().str.lower()
+    dup = norm.duplicated() & df.assign(_t=norm).duplicated(["_t", *label_cols])
+    if dup.any():
+        warnings.append(f"{int(dup.sum())} exact duplicate row(s) (same text and labels) "
+                        "dropped")
+        df = df[~dup.to_numpy()]
+    return df, schema, warnings
+
+
+def _check_minimum(Y: np.ndarray, schema: LabelSchema, what: str) -> None:
+    problems = []
+    for j, label in enumerate(schema.labels):
+        col = [v for v in Y[:, j] if v is not None and not (isinstance(v, float) and np.isnan(v))]
+        for c in schema.classes(label):
+            n = sum(1 for v in col if v == c)
+            if n < MIN_PER_CLASS:
+                problems.append(f"{label}={c}: {n}")
+    if problems:
+        raise SchemaError(f"too few {what} examples per class (at least {MIN_PER_CLASS} "
+                          f"needed): {'; '.join(problems)}. Label more rows of these classes "
+                          "or add --with-base to mix in the base corpus; no model was written.")
+
+
+def train(df: pd.DataFrame, config: TrainConfig | None = None, *, name: str = "heartscore",
+          corpus_info: dict[str, Any] | None = None, base: pd.DataFrame | None = None) -> Model:
+    """Train, tune thresholds on dev, evaluate on test, and return a Model with its card.
+
+    ``base`` overrides the base corpus used with ``config.with_base`` (default: corpora/).
+    """
+    config = config or TrainConfig()
+    df, schema, warnings = _prepare(df, config)
     parts = split_frame(df, config)
+    tr, dev, te = parts["train"], parts["dev"], parts["test"]
+    X_tr, Y_tr = tr["text"].tolist(), labels_matrix(tr, schema)
+    weights = np.full(len(X_tr), config.company_weight)
+    X_dev, Y_dev = dev["text"].tolist(), labels_matrix(dev, schema)
+    base_info: dict[str, Any] = {}
+    if config.with_base:
+        base = load_corpus() if base is None else base
+        bparts = split_frame(base, config)
+        btr, bdev = bparts["train"], bparts["dev"]
+        X_tr += btr["text"].tolist()
+        Y_tr = np.vstack([Y_tr, labels_matrix(btr, schema)])
+        weights = np.concatenate([weights, np.ones(len(btr))])
+        if len(dev) < MIN_DEV_ROWS:
+            X_dev += bdev["text"].tolist()
+            Y_dev = np.vstack([Y_dev, labels_matrix(bdev, schema)])
+            warnings.append(f"only {len(dev)} company dev rows: thresholds tuned on company "
+                            "and base dev rows together")
+        base_info = {"rows_train": int(len(btr)), "rows_dev": int(len(bdev))}
+    _check_minimum(Y_tr, schema, "training")
     est = HeartscoreClassifier(schema=schema.to_dict(), nlp=config.nlp, C=config.C,
                                ngram_range=config.ngram_range, min_df=config.min_df,
                                max_features=config.max_features, cue_weight=config.cue_weight,
                                lexicon_weight=config.lexicon_weight)
-    tr, dev, te = parts["train"], parts["dev"], parts["test"]
-    est.fit(tr["text"].tolist(), labels_matrix(tr, schema))
-    est.tune_thresholds(dev["text"].tolist(), labels_matrix(dev, schema))
+    est.fit(X_tr, Y_tr, sample_weight=weights if config.with_base else None)
+    est.tune_thresholds(X_dev, Y_dev)
     card: dict[str, Any] = {
         "name": name,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -105,8 +196,53 @@ def train(df: pd.DataFrame, config: TrainConfig | None = None, *,
         "thresholds": est.thresholds_, "corpus": corpus_info or {},
         "rows": {k: int(len(v)) for k, v in parts.items()}, "warnings": warnings,
     }
+    if base_info:
+        card["base"] = base_info
     model = Model(est, card)
     if len(te):
         report = model.evaluate(te["text"].tolist(), labels_matrix(te, schema))
-        card["metrics"] = {"split": "test", **report}
+        card["metrics"] = {"split": "test" + (" (company rows only)" if config.with_base
+                                              else ""), **report}
     return model
+
+
+def cross_validate(df: pd.DataFrame, config: TrainConfig | None = None, *,
+                   folds: int = 5) -> dict[str, Any]:
+    """k-fold cross-validation of training on ``df`` (folds stratified on polarity, seeded).
+
+    Each fold trains on the other folds and decides by arg-max (no threshold tuning inside a
+    fold); returns per-fold and mean ± sd polarity and signal macro-F1.
+    """
+    config = config or TrainConfig()
+    if folds < 2:
+        raise InputError(f"--cv needs at least 2 folds, got {folds}")
+    df, schema, warnings = _prepare(df, config)
+    y_pol = df["polarity"].astype(str).str.lower().to_numpy()
+    counts = pd.Series(y_pol).value_counts()
+    if counts.min() < folds:
+        raise SchemaError(f"--cv {folds} needs at least {folds} rows of each polarity; "
+                          f"found {counts.to_dict()}")
+    skf = StratifiedKFold(n_splits=folds, shuffle=True, random_state=config.seed)
+    texts = df["text"].tolist()
+    Y = labels_matrix(df, schema)
+    scores = []
+    for k, (a, b) in enumerate(skf.split(texts, y_pol)):
+        est = HeartscoreClassifier(schema=schema.to_dict(), nlp=config.nlp, C=config.C,
+                                   ngram_range=config.ngram_range, min_df=config.min_df,
+                                   max_features=config.max_features,
+                                   cue_weight=config.cue_weight,
+                                   lexicon_weight=config.lexicon_weight)
+        est.fit([texts[i] for i in a], Y[a])
+        pred = est.predict([texts[i] for i in b])
+        sig_t = Y[b][:, 1:].astype(float)
+        known = ~np.isnan(sig_t).any(axis=1)
+        scores.append({"fold": k + 1, "n": int(len(b)),
+                       "polarity_macro_f1": round(polarity_macro_f1(Y[b][:, 0], pred[:, 0]), 4),
+                       "signal_macro_f1": round(signal_macro_f1(sig_t[known].astype(int),
+                                                                pred[known][:, 1:].astype(int)),
+                                                4)})
+    out: dict[str, Any] = {"folds": scores, "stratified_on": "polarity", "warnings": warnings}
+    for key in ("polarity_macro_f1", "signal_macro_f1"):
+        vals = np.array([s[key] for s in scores])
+        out[key] = {"mean": round(float(vals.mean()), 4), "sd": round(float(vals.std(ddof=1)), 4)}
+    return out
