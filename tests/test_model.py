@@ -29,9 +29,7 @@ def test_public_api(model):
     ("Nobody ignored us, the staff were quick.", "seen", 0),
     ("The staff were not rude at all.", "mattering", 0),
     ("The soup was cold.", "mattering", 0),
-    pytest.param("Two hours on hold!!", "polarity", "bad", marks=pytest.mark.xfail(
-        reason="v0.1.0 says neutral (p(bad)=0.43): short complaints with no valence word "
-               "lean neutral", strict=False)),
+    ("Two hours on hold!!", "polarity", "bad"),
     pytest.param("Two hours on hold!!", "seen", -1, marks=pytest.mark.xfail(
         reason="v0.1.0: the 'on hold' cue alone does not clear the dev-tuned seen -1 "
                "threshold", strict=False)),
