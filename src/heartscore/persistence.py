@@ -63,10 +63,13 @@ def sha256_file(path: str | os.PathLike) -> str:
 
 
 def card_path(path: str | os.PathLike) -> Path:
-    """The card that belongs to a model file: ``x.joblib`` → ``x.card.json``."""
+    """The card that belongs to a model file: ``x.joblib`` → ``x.card.json``, any other
+    name (``x.skops``) → ``x.skops.card.json``, so two formats of one model never share a
+    card."""
     p = Path(path)
-    return p.with_name(p.name[: -len(p.suffix)] + ".card.json") if p.suffix else \
-        p.with_name(p.name + ".card.json")
+    if p.suffix == ".joblib":
+        return p.with_name(p.stem + ".card.json")
+    return p.with_name(p.name + ".card.json")
 
 
 def default_model_path() -> Path:

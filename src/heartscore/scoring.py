@@ -111,6 +111,7 @@ def _score_chunk(model: Model, df: pd.DataFrame, text_column: str, evidence: boo
         col = np.full(len(df), None, dtype=object)
         col[pos] = scored[c]
         frame[c] = col
+    _set_dtypes(frame, schema)
     frame[ERROR_COLUMN] = errors
     frame[MODEL_COLUMN] = model.id
     counts: dict[str, int] = {}
@@ -122,6 +123,15 @@ def _score_chunk(model: Model, df: pd.DataFrame, text_column: str, evidence: boo
             if id_column is not None and len(ids) < 20:
                 ids.append(str(df[id_column].iloc[i]))
     return frame, {"errors": counts, "truncated": truncated, "replaced": replaced, "ids": ids}
+
+
+def _set_dtypes(frame: pd.DataFrame, schema) -> None:
+    """Proper column types for the label columns (nullable where a row was not scored)."""
+    for s in schema.signals:
+        frame[s] = pd.array(frame[s].tolist(), dtype="Int64")
+    for c in ["heart_score", "confidence", *schema.proba_columns()]:
+        frame[c] = pd.to_numeric(frame[c], errors="coerce").astype("float64")
+    frame["low_confidence"] = pd.array(frame["low_confidence"].tolist(), dtype="boolean")
 
 
 def score_frame(df: pd.DataFrame, text: str = "text", *, model: Model | None = None,
@@ -191,14 +201,15 @@ def _fingerprint(path: Path) -> dict[str, Any]:
     return {"path": str(path.resolve()), "size": st.st_size, "head_sha256": h.hexdigest()}
 
 
-def score_file(input: str | os.PathLike, output: str | os.PathLike, *, model: Model,
+def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
+               model: Model | None = None,
                text_column: str | None = None, id_column: str | None = None,
                fmt: str | None = None, output_format: str | None = None,
                chunksize: int = 5000, jobs: int = 1, evidence: bool = False,
                encoding: str | None = None, sheet: str | None = None, resume: bool = False,
                progress: Callable[[int], None] | None = None) -> ScoreSummary:
-    """Score a file chunk by chunk into ``output``; ``-`` reads stdin / writes stdout
-    (CSV or JSON Lines; no resume).
+    """Score a file chunk by chunk into ``output`` with ``model`` (default: the shipped one);
+    ``-`` reads stdin / writes stdout (CSV or JSON Lines; no resume).
 
     ``jobs > 1`` scores chunks in that many worker processes; the output is identical to
     ``jobs=1``. ``resume=True`` continues an interrupted run of the same input and options
@@ -206,6 +217,9 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *, model: Mo
     """
     if jobs < 1:
         raise InputError(f"jobs must be >= 1, got {jobs}")
+    if model is None:
+        from .persistence import load
+        model = load()
     if chunksize < 1:
         raise InputError(f"chunksize must be >= 1, got {chunksize}")
     to_stdout = str(output) == "-"
