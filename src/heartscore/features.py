@@ -54,6 +54,7 @@ DENSE_FEATURES: tuple[str, ...] = (
       for neg in ("", ":neg")),
 )
 _DENSE_INDEX = {name: i for i, name in enumerate(DENSE_FEATURES)}
+_UID_BASE = 1 << 20  # n-gram keys: ids packed base 2**20 (up to 2**20 lemma parts)
 _VALENCE_SLICE = slice(0, 9)
 _CUE_SLICE = slice(DENSE_FEATURES.index("len:log") + 1, len(DENSE_FEATURES))
 
@@ -160,6 +161,9 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
         self.names_ = load_names()
         self.valence_ = load_valence()
         self._cache: dict = {}
+        self._id_cache: dict = {}
+        for derived in ("_uid_of", "_uni_col", "_gram_keys", "_uninformative_mask"):
+            self.__dict__.pop(derived, None)
         df: dict[str, int] = {}
         for doc in docs:
             grams = {g for g, _, _ in self._ngrams(self._analyse(doc)[0])}
@@ -190,51 +194,162 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ transform
     def transform_with_provenance(self, docs: Sequence[Doc]) -> tuple[sp.csr_matrix, Provenance]:
-        """Docs → (X, provenance of every non-zero n-gram, cue and valence feature)."""
+        """Docs → (X, provenance of every non-zero n-gram, cue and valence feature).
+
+        One Python pass per token reads cached per-lexeme ids; n-gram look-ups, counts and
+        provenance are then computed for the whole batch with numpy."""
         self._check_fitted()
         docs = _check_docs(docs)
-        vocab = self.vocabulary_
-        rows, cols, vals = [], [], []
-        p_doc, p_feat, p_start, p_end, p_share = [], [], [], [], []
-        p_val: list[float] = []  # n-gram values now; dense ones are filled in below
-        dense = np.zeros((len(docs), len(DENSE_FEATURES)), dtype=np.float64)
+        n_dense = len(DENSE_FEATURES)
+        dense = np.zeros((len(docs), n_dense), dtype=np.float64)
+        d_doc: list[int] = []
+        d_feat: list[int] = []
+        d_start: list[int] = []
+        d_end: list[int] = []
+        d_share: list[float] = []
+        uid_parts, start_parts, end_parts, doc_parts = [], [], [], []
         for i, doc in enumerate(docs):
-            units, vinfo = self._analyse(doc)
-            # n-grams: counts, provenance shared equally among occurrences
-            counts: dict[int, list[tuple[int, int]]] = {}
-            for g, s, e in self._ngrams(units):
-                j = vocab.get(g)
-                if j is not None:
-                    counts.setdefault(j, []).append((s, e))
-            for j, spans in counts.items():
-                value = 1.0 + math.log(len(spans)) if len(spans) > 1 else 1.0
-                rows.append(i)
-                cols.append(j)
-                vals.append(value)
-                if j in self.uninformative_:
-                    continue  # stop-word n-grams count as features but are no evidence
-                share = 1.0 / len(spans)
-                for s, e in spans:
-                    p_doc.append(i); p_feat.append(j); p_start.append(s); p_end.append(e)
-                    p_share.append(share); p_val.append(value)
-            self._dense(doc, vinfo, dense[i], i, (p_doc, p_feat, p_start, p_end, p_share))
-            p_val.extend([0.0] * (len(p_doc) - len(p_val)))  # dense entries: filled below
+            uids, starts, ends, vinfo = self._analyse_ids(doc)
+            uid_parts.append(uids)
+            start_parts.append(starts)
+            end_parts.append(ends)
+            doc_parts.append(len(uids))
+            self._dense(doc, vinfo, dense[i], i, (d_doc, d_feat, d_start, d_end, d_share))
         dense[:, _VALENCE_SLICE] *= self.lexicon_weight
         dense[:, _CUE_SLICE] *= self.cue_weight
+        # ---- n-grams for the whole batch
+        tok_uid = np.fromiter((u for part in uid_parts for u in part), dtype=np.int64)
+        tok_start = np.fromiter((x for part in start_parts for x in part), dtype=np.int64)
+        tok_end = np.fromiter((x for part in end_parts for x in part), dtype=np.int64)
+        tok_doc = np.repeat(np.arange(len(docs), dtype=np.int64), doc_parts)
+        occ = []
+        lo, hi = self.ngram_range
+        if lo == 1 and len(tok_uid):
+            ok = tok_uid >= 0
+            col = np.full(len(tok_uid), -1, dtype=np.int64)
+            col[ok] = self._uni_col[tok_uid[ok]]
+            m = col >= 0
+            occ.append((tok_doc[m], col[m], tok_start[m], tok_end[m]))
+        for k in range(1, hi):  # bigrams (and trigrams when ngram_range allows)
+            if k + 1 < lo or len(tok_uid) <= k:
+                continue
+            same = tok_doc[:-k] == tok_doc[k:]
+            key = np.zeros(len(tok_uid) - k, dtype=np.int64)
+            ok = same.copy()
+            for off in range(k + 1):
+                part = tok_uid[off:len(tok_uid) - k + off]
+                ok &= part >= 0
+                key = key * _UID_BASE + np.where(part >= 0, part, 0)
+            keys, cols = self._gram_keys[k + 1]
+            idx = np.searchsorted(keys, key)
+            idx_c = np.minimum(idx, max(len(keys) - 1, 0))
+            hit = ok & (len(keys) > 0) & (keys[idx_c] == key) if len(keys) else ok & False
+            occ.append((tok_doc[:-k][hit], cols[idx_c[hit]], tok_start[:-k][hit],
+                        tok_end[k:][hit]))
+        if occ:
+            o_doc = np.concatenate([o[0] for o in occ])
+            o_col = np.concatenate([o[1] for o in occ])
+            o_start = np.concatenate([o[2] for o in occ])
+            o_end = np.concatenate([o[3] for o in occ])
+        else:
+            o_doc = o_col = o_start = o_end = np.zeros(0, dtype=np.int64)
+        F = self.n_features_out_
+        pair, inv, cnt = np.unique(o_doc * F + o_col, return_inverse=True, return_counts=True)
+        g_vals = np.where(cnt > 1, 1.0 + np.log(np.maximum(cnt, 1)), 1.0)
         nz_r, nz_c = np.nonzero(dense)
-        rows.extend(nz_r.tolist())
-        cols.extend(nz_c.tolist())
-        vals.extend(dense[nz_r, nz_c].tolist())
-        X = sp.csr_matrix((np.asarray(vals, dtype=np.float64), (rows, cols)),
-                          shape=(len(docs), self.n_features_out_))
-        pd_, pf = np.asarray(p_doc, dtype=np.int64), np.asarray(p_feat, dtype=np.int64)
-        pv = np.asarray(p_val, dtype=np.float64)
-        is_dense = pf < len(DENSE_FEATURES)
-        pv[is_dense] = dense[pd_[is_dense], pf[is_dense]]
-        prov = Provenance(pd_, pf, np.asarray(p_start, dtype=np.int64),
-                          np.asarray(p_end, dtype=np.int64), np.asarray(p_share, dtype=np.float64),
-                          pv)
+        rows = np.concatenate([pair // F, nz_r])
+        cols = np.concatenate([pair % F, nz_c])
+        vals = np.concatenate([g_vals, dense[nz_r, nz_c]])
+        X = sp.csr_matrix((vals, (rows, cols)), shape=(len(docs), F))
+        informative = ~self._uninformative_mask[o_col]
+        dd, df_ = np.asarray(d_doc, dtype=np.int64), np.asarray(d_feat, dtype=np.int64)
+        prov = Provenance(
+            np.concatenate([o_doc[informative], dd]),
+            np.concatenate([o_col[informative], df_]),
+            np.concatenate([o_start[informative], np.asarray(d_start, dtype=np.int64)]),
+            np.concatenate([o_end[informative], np.asarray(d_end, dtype=np.int64)]),
+            np.concatenate([(1.0 / cnt[inv])[informative], np.asarray(d_share, dtype=float)]),
+            np.concatenate([g_vals[inv][informative], dense[dd, df_]]))
         return X, prov
+
+    def _build_ids(self) -> None:
+        """Integer ids of the vocabulary's lemma parts, for batch n-gram look-ups."""
+        uids: dict[str, int] = {}
+        for g in self.vocabulary_:
+            for part in g.split(" "):
+                uids.setdefault(part, len(uids))
+        uni = np.full(len(uids), -1, dtype=np.int64)
+        grams: dict[int, tuple[list[int], list[int]]] = {}
+        for g, col in self.vocabulary_.items():
+            parts = g.split(" ")
+            if len(parts) == 1:
+                uni[uids[parts[0]]] = col
+            else:
+                key = 0
+                for part in parts:
+                    key = key * _UID_BASE + uids[part]
+                grams.setdefault(len(parts), ([], []))
+                grams[len(parts)][0].append(key)
+                grams[len(parts)][1].append(col)
+        self._uid_of = uids
+        self._uni_col = uni
+        self._gram_keys = {}
+        for n in range(2, 4):
+            keys, cols = grams.get(n, ([], []))
+            order = np.argsort(np.asarray(keys, dtype=np.int64), kind="stable")
+            self._gram_keys[n] = (np.asarray(keys, dtype=np.int64)[order],
+                                  np.asarray(cols, dtype=np.int64)[order])
+        mask = np.zeros(self.n_features_out_, dtype=bool)
+        mask[list(self.uninformative_)] = True
+        self._uninformative_mask = mask
+
+    def _analyse_ids(self, doc: Doc):
+        """Like :meth:`_analyse`, with n-gram parts as vocabulary ids (-1: none/masked)."""
+        if "_uid_of" not in self.__dict__:
+            self._build_ids()
+        neg = doc._.hs_negated if doc.has_extension("hs_negated") else None
+        if neg is None:
+            neg = negation_flags([t.lower_ for t in doc])
+        arr = doc.to_array([ORTH, IDX]).tolist()
+        uids: list[int] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        vinfo = []
+        prev_end_sentence = True
+        mask = self.mask_names
+        cache = self._id_cache
+        strings = doc.vocab.strings
+        for i, (orth, idx) in enumerate(arr):
+            w = cache.get(orth)
+            if w is None:
+                w = self._word_ids(orth, strings[orth])
+            uid, neg_uid, valence, length, cap_unknown, contrast, sent_end = w
+            if mask and cap_unknown and not prev_end_sentence:
+                uid = neg_uid = -1  # a capitalised unknown word mid-sentence: a name
+            negated = neg[i] == 1
+            uids.append(neg_uid if negated else uid)
+            starts.append(idx)
+            ends.append(idx + length)
+            if valence:
+                vinfo.append((valence * N_SCALAR if negated else valence, idx, idx + length,
+                              negated, contrast))
+            elif contrast:
+                vinfo.append((0.0, idx, idx, False, True))
+            prev_end_sentence = sent_end
+        return uids, starts, ends, vinfo
+
+    def _word_ids(self, orth: int, text: str) -> tuple:
+        w = self._cache.get(orth) or self._word(orth, text)
+        lemma, valence, _, length, cap_unknown, contrast, sent_end = w
+        if lemma is None:
+            uid = neg_uid = -1
+        else:
+            uid = self._uid_of.get(lemma, -1)
+            neg_uid = self._uid_of.get("NEG_" + lemma, -1)
+        out = (uid, neg_uid, valence, length, cap_unknown, contrast, sent_end)
+        if len(self._id_cache) < 500_000:
+            self._id_cache[orth] = out
+        return out
 
     # ------------------------------------------------------------------ internals
     def _check_fitted(self) -> None:
@@ -244,13 +359,16 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        state.pop("_cache", None)
+        for derived in ("_cache", "_id_cache", "_uid_of", "_uni_col", "_gram_keys",
+                        "_uninformative_mask"):
+            state.pop(derived, None)
         state.pop("_lemma_table", None)  # reloaded from spacy-lookups-data when needed
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self._cache = {}
+        self._id_cache = {}
 
     @property
     def _lemmas(self) -> dict[str, str]:

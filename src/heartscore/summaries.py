@@ -2,7 +2,7 @@
 
 For each group: row count, rows scored, share good / bad / neutral, share of each signal
 met (+1) and violated (-1), and the mean heart score with a 95% confidence interval
-(normal approximation, mean ± 1.96·sd/√n). Groups with fewer than ``SMALL_GROUP`` scored
+(Student's t, mean ± t·sd/√n, as the HTML report draws it). Groups with fewer than ``SMALL_GROUP`` scored
 rows are flagged ``small``, never hidden. Works chunk by chunk so a scored file of any size
 is summarised in flat memory.
 """
@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
+from scipy.stats import t as student_t
 
 from .corpus import iter_chunks, write_table
 from .errors import InputError
@@ -84,7 +84,8 @@ class Summarizer:
                     row[f"{s}_violated"] = round(a[f"{s}_violated"] / n, 4) if n else None
             mean = a["sum"] / n if n else float("nan")
             var = (a["sumsq"] - n * mean * mean) / (n - 1) if n > 1 else float("nan")
-            half = 1.96 * math.sqrt(max(var, 0.0) / n) if n > 1 else float("nan")
+            half = (float(student_t.ppf(0.975, n - 1)) * math.sqrt(max(var, 0.0) / n)
+                    if n > 1 else float("nan"))
             row["heart_score_mean"] = round(mean, 4) if n else None
             row["heart_score_ci_low"] = round(mean - half, 4) if n > 1 else None
             row["heart_score_ci_high"] = round(mean + half, 4) if n > 1 else None
