@@ -71,16 +71,21 @@ class Model:
                                  initargs=(pickle.dumps(self),)) as pool:
             return [r for part in pool.map(_score_in_worker, chunks) for r in part]
 
-    def score_columns(self, texts: Sequence[str], *, evidence: bool = False) -> dict[str, Any]:
+    def score_columns(self, texts: Sequence[str], *, evidence: bool = False,
+                      batch_size: int = 512) -> dict[str, Any]:
         """Score a batch into output columns (arrays in the schema's column order): the
-        table form of :meth:`score_many`, without a Result object per text."""
+        table form of :meth:`score_many`, without a Result object per text. Texts go through
+        the pipeline ``batch_size`` at a time, so memory does not grow with the batch."""
         texts = [t[:MAX_CHARS] for t in check_texts(texts)]
+        names = self.schema.output_columns() + (["evidence"] if evidence else [])
         if not texts:
-            return {c: np.zeros(0, dtype=object) for c in
-                    self.schema.output_columns() + (["evidence"] if evidence else [])}
-        pred = self.estimator.predict_detailed(texts, evidence=evidence)
-        return result_columns(texts, pred.proba, pred.labels,
-                              pred.evidence if evidence else None, self.schema)
+            return {c: np.zeros(0, dtype=object) for c in names}
+        parts = []
+        for chunk in _chunks(texts, batch_size):
+            pred = self.estimator.predict_detailed(chunk, evidence=evidence)
+            parts.append(result_columns(chunk, pred.proba, pred.labels,
+                                        pred.evidence if evidence else None, self.schema))
+        return {c: np.concatenate([p[c] for p in parts]) for c in names}
 
     def _score_chunk(self, texts: list[str]) -> list[Result]:
         if not texts:
