@@ -199,10 +199,21 @@ class HeartscoreClassifier(BaseEstimator):
     # ------------------------------------------------------------------ heartscore API
     def predict_detailed(self, X: Sequence[str] | Sequence[Doc], *, evidence: bool = True,
                          top_k: int = 3) -> Prediction:
-        """Probabilities, decided labels and evidence spans for a batch of texts (or Docs)."""
+        """Probabilities, decided labels and evidence spans for a batch of texts (or Docs).
+
+        Texts are parsed inside spaCy's ``memory_zone``: the strings of a batch are freed
+        afterwards, so scoring a stream of millions of rows does not grow the vocabulary.
+        """
         self._check_fitted()
         items = X if isinstance(X, (str, bytes)) else list(X)
-        docs = items if items and isinstance(items[0], Doc) else self.to_docs(items)
+        if items and isinstance(items[0], Doc):
+            return self._predict_docs(items, evidence, top_k)
+        texts = check_texts(items)
+        nlp = self._nlp()
+        with nlp.memory_zone():
+            return self._predict_docs(self.to_docs(texts), evidence, top_k)
+
+    def _predict_docs(self, docs: list[Doc], evidence: bool, top_k: int) -> Prediction:
         Xm, prov = self.featurizer_.transform_with_provenance(docs)
         schema = self._schema()
         proba, labels, ev = {}, {}, {}

@@ -87,7 +87,7 @@ def token_kind(text: str) -> int:
 # elongated, '!' count, lowercase).
 _ROLE_NONE, _ROLE_TRIGGER, _ROLE_BREAKER = 0, 1, 2
 _INFO: dict[int, tuple[int, str, int, int, int, int, str]] = {}
-_INFO_LIMIT = 1_000_000
+_INFO_LIMIT = 200_000  # bounded: exports are full of one-off tokens (ids, numbers, typos)
 _UNIT_RE = re.compile(r"^\d+(\.\d+)?(h|hr|hrs|hour|hours|m|min|mins|minute|minutes|d|day|days|wk|"
                       r"wks|week|weeks)$")
 
@@ -112,9 +112,10 @@ def lexeme_info(orth: int, text: str) -> tuple[int, str, int, int, int, int, str
                 int(len(text) > 1 and text.isupper() and text.isalpha()),
                 int(len(text) > 3 and _ELONGATED.search(text) is not None),
                 text.count("!"), lower)
-        if len(_INFO) > _INFO_LIMIT:
-            _INFO.clear()
-        _INFO[orth] = info
+        if kind not in (KIND_NUMBER, KIND_URL, KIND_HANDLE):  # mostly one-offs: not cached
+            if len(_INFO) > _INFO_LIMIT:
+                _INFO.clear()
+            _INFO[orth] = info
     return info
 
 

@@ -54,6 +54,7 @@ DENSE_FEATURES: tuple[str, ...] = (
       for neg in ("", ":neg")),
 )
 _DENSE_INDEX = {name: i for i, name in enumerate(DENSE_FEATURES)}
+_CACHE_LIMIT = 200_000  # per-lexeme caches stay bounded on streams of one-off tokens
 _UID_BASE = 1 << 20  # n-gram keys: ids packed base 2**20 (up to 2**20 lemma parts)
 _VALENCE_SLICE = slice(0, 9)
 _CUE_SLICE = slice(DENSE_FEATURES.index("len:log") + 1, len(DENSE_FEATURES))
@@ -347,7 +348,7 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
             uid = self._uid_of.get(lemma, -1)
             neg_uid = self._uid_of.get("NEG_" + lemma, -1)
         out = (uid, neg_uid, valence, length, cap_unknown, contrast, sent_end)
-        if len(self._id_cache) < 500_000:
+        if orth in self._cache and len(self._id_cache) < _CACHE_LIMIT:
             self._id_cache[orth] = out
         return out
 
@@ -402,7 +403,7 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
                        and lower not in self._lemmas and lower not in self.valence_)
         out = (lemma, valence, kind, len(text), cap_unknown, lower in _CONTRAST,
                text in _SENT_END or text.isspace())
-        if len(self._cache) < 500_000:
+        if kind not in (KIND_NUMBER, KIND_URL, KIND_HANDLE) and len(self._cache) < _CACHE_LIMIT:
             self._cache[orth] = out
         return out
 
