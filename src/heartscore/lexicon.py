@@ -191,7 +191,7 @@ CUES: tuple[Cue, ...] = (
        "still no|waiting ?for|on ?my|the|a|our refund|money|order|delivery|package|parcel|"
        "replacement|engineer|technician|repair",
        "never|NT got|get|gotten MY|the|a|our refund|money|order|package|parcel|deposit|replacement",
-       "no ?- show|shows",
+       "no - show|shows", "a|another|complete|total no show",
        "?half|part ?of MY|the order|delivery|package|parcel|items was|were|is|are|came|arrived "
        "missing|incomplete|short"),
     _c("trust", -1, "trust -1: unreliability framed as a pattern ('third time this month')",
@@ -216,8 +216,8 @@ CUES: tuple[Cue, ...] = (
        "them|this|here|back ?again",
        "wo|will|would NT be back|returning|recommending|using", "avoid", "stay|steer away|clear",
        "wo|would|will NT ?ever ?be go|going|come|coming|return|returning back|again",
-       "wo|would|will|do|does NT|never ?ever recommend|reccomend|recomend|reccommend them|anyone|"
-       "to",
+       "'d|wo|would|will|do|does NT|never ?ever recommend|reccomend|recomend|reccommend them|"
+       "anyone|to",
        "definitely|definately|deffo|defo|absolutely NT|never ?be going|coming|go|come|ordering|"
        "booking|staying|eating back|again|here|there",
        "definitely|definately|deffo|defo|absolutely NT|never ?be returning|recommending|return|"
@@ -234,10 +234,10 @@ CUES: tuple[Cue, ...] = (
        "felt|feel|feeling|feels ?so|very|really|well|totally|fully looked after",
        "felt|feel|feeling|feels ?so|very|really|well|totally|fully supported",
        "felt|feel|feeling ?so|very|really|well|totally|fully taken care of",
-       "never ?once|ever felt|feel unsafe|uncomfortable|threatened|scared|judged|rushed|pressured|"
-       "hurried|intimidated|nervous|worried",
-       "did|do|does NT ?once|ever feel|felt unsafe|uncomfortable|threatened|scared|judged|rushed|"
-       "pressured|hurried|intimidated",
+       "never ?once|ever felt|feel unsafe|threatened|scared|judged|rushed|pressured|hurried|"
+       "intimidated|nervous|worried",
+       "did|do|does NT ?once|ever feel|felt unsafe|threatened|scared|judged|rushed|pressured|"
+       "hurried|intimidated",
        "eased|calmed|settled|soothed|allayed MY|her|his nerves|fears|worries|anxiety|concerns|mind",
        "reasured|reasuring|reassurring|reasurance|reassurence"),
     _c("safety", 1, "safety +1: taken care of when something went wrong; supported until solved",
@@ -279,7 +279,7 @@ CUES: tuple[Cue, ...] = (
        "not a speck|spot|crumb of dust|dirt",
        "cleanliness|hygiene ?standards was|is|were|are ?absolutely impeccable|excellent|"
        "outstanding|superb|immaculate|spotless|exemplary",
-       "gated|monitored|guarded parking|entrance|building|community|carpark|garage"),
+       "gated|monitored|guarded parking|entrance|building|carpark|garage"),
     _c("safety", 1, "safety +1: money or data protected (fraud caught); gentle with fear",
        "caught|spotted|stopped|blocked|flagged ?the|a|it|some fraud|fraudulent|scam|suspicious",
        "fraud team|department|alert", "got|refunded my money back|returned",
@@ -291,13 +291,14 @@ CUES: tuple[Cue, ...] = (
        "unsafe|dangerous|hazard|hazardous|threatening|intimidating|terrifying|terrified|"
        "frightening|scary|scared|afraid|panic|panicking|anxious|anxiety|harassed|harassment",
        "panic attack", "fear|feared for my|our", "in tears", "shaking|trembling",
-       "did|do|does|would NT|never feel|felt safe|secure|comfortable",
+       "did|do|does|would NT|never feel|felt safe|secure",
        "NT|never|nowhere ?near ?very|remotely|particularly|exactly safe|secure|hygienic|sanitary|"
        "clean",
        "creepy|creep|creeped|leering|leered|stalked|stalking|predatory|groped|unnerving|uneasy|"
        "bullied|bullying|scaremongering|fearmongering",
        "inappropriate comments|comment|touching|behaviour|behavior|remarks|jokes|questions",
-       "followed|following|watched|watching ME around|round|everywhere"),
+       "followed|following|watched|watching ME around|round the store|shop|aisles|supermarket|"
+       "mall|showroom"),
     _c("safety", -1, "safety -1: aggressive or hostile staff",
        "aggressive|aggressively|hostile|hostility|violent|menacing|confrontational|belligerent",
        "yelled|yelling|yells|yell|screamed|screaming|shouted|shouting|swore|swearing|cursed|cussed",
@@ -309,7 +310,7 @@ CUES: tuple[Cue, ...] = (
        "verbal|physical abuse|assault|threats|aggression",
        "called|call|calling ?the security|police|cops on ME"),
     _c("safety", -1, "safety -1: hard selling and pressure",
-       "pushy|pressure|pressured|pressuring|pressures|hassled|harassing|badgered|badgering",
+       "pushy|pressured|pressuring|hassled|harassing|badgered|badgering",
        "hard sell|selling", "hard-sell", "upsell|upselling|upsold|up-sell|up-selling",
        "forced|forcing|force|pushed|pushing ME ?into|to|a", "guilt-tripped", "guilt tripped",
        "would NT take no", "kept pushing|pushed|calling|selling",
@@ -335,7 +336,7 @@ CUES: tuple[Cue, ...] = (
        "dirty|filthy|disgusting|unsanitary|unhygienic|grimy|mouldy|moldy|mold|mould|stained|"
        "stains|grime|vomit|urine|sewage",
        "cockroach|cockroaches|roach|roaches|bedbug|bedbugs|rats|rat|mice|mouse|maggots",
-       "bed bugs", "smelled|smelt|smells like|of", "stank|stunk|reeked",
+       "bed bugs", "smelled|smelt like|of", "stank|stunk|reeked",
        "exposed wires|wiring", "broken|no lock|locks", "door|window|lock would|did|does NT "
        "lock|close|shut", "food poisoning", "made ME|my sick|ill",
        "blood|stains|vomit|hair|hairs in|on|all ?over the|MY sheets|bed|pillow|pillows|towels|"
@@ -355,7 +356,7 @@ CUES: tuple[Cue, ...] = (
        "without MY consent|permission|authorization|authorisation|authority|approval",
        "money|funds|savings ?was|were|has|had|got|have ?been|just stolen|disappeared|vanished|"
        "missing",
-       "left|leaving MY|the|a room|door|doors|gate|safe|car|window|windows|locker unlocked"),
+       "left|leaving our|the room|door|doors|gate|safe|locker unlocked"),
     # ------------------------------------------------------------------ seen +1
     _c("seen", 1, "seen +1: listened to; understood what was needed",
        "listened|listen|listens|listening ?carefully|properly|patiently to",
@@ -408,7 +409,7 @@ CUES: tuple[Cue, ...] = (
        "swift|rapid|timely|immediate|lightning|lightening|superfast response|reply|replies|"
        "responses|answer|answers|turnaround|callback"),
     _c("seen", 1, "seen +1: kept informed, told clearly what was happening",
-       "kept|keeps|keeping ME ?informed|updated|posted", "in the loop",
+       "kept|keeps|keeping ME informed|updated|posted", "in the loop",
        "regular|constant|frequent|clear|proactive|timely updates|communication|announcements",
        "updates every", "explained|explains|explaining|told ME everything|exactly|clearly|what|"
        "why|how|step|each",
@@ -466,13 +467,14 @@ CUES: tuple[Cue, ...] = (
        "did|does|do|would|will|wo NT ?even|ever ?bother ?to follow up",
        "did|does|would|wo NT take ?MY|the|it|ME|this ?complaint|complaints|concern|concerns|issue|"
        "problem|report|feedback seriously",
-       "NT|never ?been taken seriously", "had|have|having|keep|kept to ?keep chase|chasing|chased",
-       "THEY never|NT ?even|once came|come|returned back|over|to",
-       "nobody|noone ANY asked|noticed|acknowledged|greeted",
-       "no ?- one ANY asked|noticed|acknowledged|greeted"),
+       "NT|never ?been taken seriously",
+       "had|have|having|keep|kept to ?keep chase|chasing|chased them|him|her|it|up|you|u|this",
+       "THEY never|NT ?even|once came|come|returned back|over",
+       "nobody|noone ANY asked ME|if|how|whether", "no ?- one ANY asked ME|if|how|whether",
+       "nobody|noone ANY noticed|acknowledged|greeted"),
     _c("seen", -1, "seen -1: kept waiting or on hold with no acknowledgment",
        "on|in hold|queue ?for|over|almost|nearly ?# ?hours|hrs|hour|hr|minutes|mins|min|days",
-       "kept|left|leave|keep ME|you ?waiting|hanging", "held ?on ?for ~unit",
+       "kept|left|leave|keep ME|you waiting|hanging", "held ?on ?for ~unit",
        "waited|waiting|wait ?for|over|almost|nearly|about # hours|hrs|hour|minutes|mins|days|"
        "weeks", "waited|waiting|wait|hold ?for|over ~unit", "endless|forever ?on hold|queue|waiting",
        "hold music",
