@@ -87,7 +87,7 @@ def token_kind(text: str) -> int:
 # elongated, '!' count, lowercase).
 _ROLE_NONE, _ROLE_TRIGGER, _ROLE_BREAKER = 0, 1, 2
 _INFO: dict[int, tuple[int, str, int, int, int, int, str]] = {}
-_INFO_LIMIT = 200_000  # bounded: exports are full of one-off tokens (ids, numbers, typos)
+_INFO_LIMIT = 100_000  # bounded: exports are full of one-off tokens (ids, numbers, typos)
 _UNIT_RE = re.compile(r"^\d+(\.\d+)?(h|hr|hrs|hour|hours|m|min|mins|minute|minutes|d|day|days|wk|"
                       r"wks|week|weeks)$")
 

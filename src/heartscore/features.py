@@ -54,7 +54,7 @@ DENSE_FEATURES: tuple[str, ...] = (
       for neg in ("", ":neg")),
 )
 _DENSE_INDEX = {name: i for i, name in enumerate(DENSE_FEATURES)}
-_CACHE_LIMIT = 200_000  # per-lexeme caches stay bounded on streams of one-off tokens
+_CACHE_LIMIT = 100_000  # per-lexeme caches stay bounded on streams of one-off tokens
 _UID_BASE = 1 << 20  # n-gram keys: ids packed base 2**20 (up to 2**20 lemma parts)
 _VALENCE_SLICE = slice(0, 9)
 _CUE_SLICE = slice(DENSE_FEATURES.index("len:log") + 1, len(DENSE_FEATURES))
