@@ -700,8 +700,8 @@ different names.
 """),
     code("""
 joblib_path = heartscore.save(new_model, OUT / "acme.joblib")
-# the card is named after the file stem (acme.joblib -> acme.card.json), so the skops copy
-# gets its own stem: saving "acme.skops" would overwrite the joblib file's card
+# each format gets its own card (acme.joblib -> acme.card.json,
+# acme-share.skops -> acme-share.skops.card.json)
 skops_path = heartscore.save(new_model, OUT / "acme-share.skops")
 for path in sorted(OUT.glob("acme*")):
     print(f"{path.name:20s} {path.stat().st_size / 1e6:6.2f} MB")
