@@ -308,46 +308,14 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
         """Like :meth:`_analyse`, with n-gram parts as vocabulary ids (-1: none/masked)."""
         if "_uid_of" not in self.__dict__:
             self._build_ids()
-        neg = doc._.hs_negated if doc.has_extension("hs_negated") else None
-        if neg is None:
-            neg = negation_flags([t.lower_ for t in doc])
-        arr = doc.to_array([ORTH, IDX]).tolist()
-        uids: list[int] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        vinfo = []
-        prev_end_sentence = True
-        mask = self.mask_names
-        cache = self._id_cache
-        strings = doc.vocab.strings
-        for i, (orth, idx) in enumerate(arr):
-            w = cache.get(orth)
-            if w is None:
-                w = self._word_ids(orth, strings[orth])
-            uid, neg_uid, valence, length, cap_unknown, contrast, sent_end = w
-            if mask and cap_unknown and not prev_end_sentence:
-                uid = neg_uid = -1  # a capitalised unknown word mid-sentence: a name
-            negated = neg[i] == 1
-            uids.append(neg_uid if negated else uid)
-            starts.append(idx)
-            ends.append(idx + length)
-            if valence:
-                vinfo.append((valence * N_SCALAR if negated else valence, idx, idx + length,
-                              negated, contrast))
-            elif contrast:
-                vinfo.append((0.0, idx, idx, False, True))
-            prev_end_sentence = sent_end
-        return uids, starts, ends, vinfo
+        return self._scan(doc, self._id_cache, self._word_ids, -1)
 
     def _word_ids(self, orth: int, text: str) -> tuple:
-        w = self._cache.get(orth) or self._word(orth, text)
-        lemma, valence, _, length, cap_unknown, contrast, sent_end = w
-        if lemma is None:
-            uid = neg_uid = -1
-        else:
-            uid = self._uid_of.get(lemma, -1)
-            neg_uid = self._uid_of.get("NEG_" + lemma, -1)
-        out = (uid, neg_uid, valence, length, cap_unknown, contrast, sent_end)
+        """:meth:`_word` with the lemma keys replaced by vocabulary ids (-1: none)."""
+        lemma, neg_lemma, *rest = self._cache.get(orth) or self._word(orth, text)
+        uid = self._uid_of.get(lemma, -1) if lemma is not None else -1
+        neg_uid = self._uid_of.get(neg_lemma, -1) if neg_lemma is not None else -1
+        out = (uid, neg_uid, *rest)
         if orth in self._cache and len(self._id_cache) < _CACHE_LIMIT:
             self._id_cache[orth] = out
         return out
@@ -381,8 +349,8 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
         return table
 
     def _word(self, orth: int, text: str) -> tuple:
-        """Per-lexeme facts, cached by orth: (lemma feature or None when masked, valence,
-        kind, length, capitalised-unknown, contrastive, sentence end)."""
+        """Per-lexeme facts, cached by orth: (lemma feature or None when masked, its
+        ``NEG_`` form, valence, length, capitalised-unknown, contrastive, sentence end)."""
         lower = text.lower()
         kind = token_kind(text)
         lemma: str | None
@@ -401,43 +369,55 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
             valence = self.valence_.get(lemma, 0.0)
         cap_unknown = (kind == KIND_WORD and text[:1].isupper() and text[1:].islower()
                        and lower not in self._lemmas and lower not in self.valence_)
-        out = (lemma, valence, kind, len(text), cap_unknown, lower in _CONTRAST,
-               text in _SENT_END or text.isspace())
+        out = (lemma, None if lemma is None else "NEG_" + lemma, valence, len(text),
+               cap_unknown, lower in _CONTRAST, text in _SENT_END or text.isspace())
         if kind not in (KIND_NUMBER, KIND_URL, KIND_HANDLE) and len(self._cache) < _CACHE_LIMIT:
             self._cache[orth] = out
         return out
 
     def _analyse(self, doc: Doc):
-        """Token units for n-grams and valence info; one pass over cached per-lexeme facts."""
+        """Token units (feature string or None as a chain break, start, end) for n-grams,
+        and valence info (valence after negation, start, end, negated, contrastive)."""
+        keys, starts, ends, vinfo = self._scan(doc, self._cache, self._word, None)
+        units = [(k, s, e) if k is not None else (None, 0, 0)
+                 for k, s, e in zip(keys, starts, ends)]
+        return units, vinfo
+
+    def _scan(self, doc: Doc, cache: dict, compute, masked):
+        """One pass over a Doc's tokens reading cached per-lexeme facts ``(plain key,
+        negated key, valence, length, capitalised-unknown, contrastive, sentence end)``:
+        the n-gram key of each token (its negated form inside a negation scope, ``masked``
+        for names), its character span, and its valence entry."""
         neg = doc._.hs_negated if doc.has_extension("hs_negated") else None
         if neg is None:
             neg = negation_flags([t.lower_ for t in doc])
         arr = doc.to_array([ORTH, IDX]).tolist()
-        units: list = []  # (feature string or None as a chain break, start, end)
-        vinfo = []  # (valence after negation, start, end, negated, contrastive)
+        keys: list = []
+        starts: list[int] = []
+        ends: list[int] = []
+        vinfo = []
         prev_end_sentence = True
         mask = self.mask_names
-        cache = self._cache
         strings = doc.vocab.strings
         for i, (orth, idx) in enumerate(arr):
             w = cache.get(orth)
             if w is None:
-                w = self._word(orth, strings[orth])
-            lemma, valence, _, length, cap_unknown, contrast, sent_end = w
-            if mask and cap_unknown and not prev_end_sentence:
-                lemma = None  # a capitalised unknown word mid-sentence: a name
+                w = compute(orth, strings[orth])
+            key, neg_key, valence, length, cap_unknown, contrast, sent_end = w
             negated = neg[i] == 1
-            if lemma is None:
-                units.append((None, 0, 0))
+            if mask and cap_unknown and not prev_end_sentence:
+                keys.append(masked)  # a capitalised unknown word mid-sentence: a name
             else:
-                units.append(("NEG_" + lemma if negated else lemma, idx, idx + length))
+                keys.append(neg_key if negated else key)
+            starts.append(idx)
+            ends.append(idx + length)
             if valence:
                 vinfo.append((valence * N_SCALAR if negated else valence, idx, idx + length,
                               negated, contrast))
             elif contrast:
                 vinfo.append((0.0, idx, idx, False, True))
             prev_end_sentence = sent_end
-        return units, vinfo
+        return keys, starts, ends, vinfo
 
     def _ngrams(self, units):
         lo, hi = self.ngram_range

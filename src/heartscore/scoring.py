@@ -21,7 +21,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -357,8 +357,3 @@ def _join(work: Path, n: int, output: str | os.PathLike, fmt: str) -> None:
         else:  # xlsx cannot be appended to; Excel files are small by nature
             frame = pd.concat([pd.read_excel(p, dtype=object) for p in parts], ignore_index=True)
             frame.to_excel(tmp, index=False, engine="openpyxl")
-
-
-def summary_dict(summary: ScoreSummary) -> dict[str, Any]:
-    """A JSON-ready dict of a summary."""
-    return asdict(summary)
