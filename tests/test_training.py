@@ -55,9 +55,13 @@ def test_custom_signal_is_trained_and_carried_through(corpus):
     assert m.schema.signals[-1] == "effort"
     r = m.score("I had to call four times and fill the same form twice.")
     assert r.signals["effort"] in (-1, 0, 1) and "p_effort_-1" in r.to_dict()
-    # base rows have no effort label: that head saw only the company's training rows
     head = m.estimator.heads_["effort"]
     assert head.n_features_in_ > 0
+    # base rows have no effort label: they reach training as unlabelled (None), which fit
+    # leaves out of that head, not as 0
+    from heartscore.corpus import labels_matrix
+    base_y = labels_matrix(corpus.head(50), cfg.schema)
+    assert all(v is None for v in base_y[:, -1])
 
 
 def test_missing_signal_column_is_dropped_without_base(corpus):
