@@ -1,7 +1,9 @@
+import numpy as np
 from spacy.tokens import DocBin
 
 from heartscore.components import (KIND_EMOJI, KIND_EMOTICON, KIND_HANDLE, KIND_NUMBER,
-                                   KIND_URL, KIND_WORD, negation_flags, token_kind)
+                                   KIND_URL, KIND_WORD, negation_flags, negation_scope,
+                                   token_kind)
 
 
 def test_token_kinds():
@@ -45,3 +47,72 @@ def test_annotations_survive_doc_serialisation(hs_nlp):
     back = list(DocBin(store_user_data=True).from_bytes(db.to_bytes()).get_docs(hs_nlp.vocab))[0]
     assert back._.hs_cues == doc._.hs_cues or [tuple(c) for c in back._.hs_cues] == doc._.hs_cues
     assert list(back._.hs_negated) == list(doc._.hs_negated)
+
+
+def _loop_flags(roles, window):
+    """The plain left-to-right definition of negation scope, to check the vectorised one."""
+    flags, left = [], 0
+    for r in roles:
+        if r == 1:
+            flags.append(2)
+            left = window
+        elif r == 2:
+            flags.append(0)
+            left = 0
+        elif left > 0:
+            flags.append(1)
+            left -= 1
+        else:
+            flags.append(0)
+    return flags
+
+
+def test_vectorised_negation_scope_equals_the_loop_and_never_crosses_docs():
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        lengths = rng.integers(0, 12, size=rng.integers(1, 6))
+        docs = [rng.choice([0, 0, 0, 1, 2], size=n).astype(np.int8) for n in lengths]
+        roles = np.concatenate(docs) if len(docs) else np.zeros(0, np.int8)
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        window = int(rng.integers(1, 5))
+        got = negation_scope(roles, starts, window).tolist()
+        want = [f for d in docs for f in _loop_flags(d.tolist(), window)]
+        assert got == want
+
+
+def test_a_batch_annotates_each_doc_as_if_alone(hs_nlp):
+    texts = ["No one", "called me back.", "", "nobody listened to me!!", "They never",
+             "called back", "On hold for 2 hrs and NOBODY answered"]
+    alone = [hs_nlp(t) for t in texts]
+    batch = list(hs_nlp.pipe(texts, batch_size=len(texts)))
+    for a, b in zip(alone, batch):
+        assert a._.hs_cues == b._.hs_cues
+        assert list(a._.hs_negated) == list(b._.hs_negated)
+        assert list(a._.hs_kinds) == list(b._.hs_kinds)
+        assert a._.hs_emphasis == b._.hs_emphasis
+    # a cue split across two docs ("No one" | "called me back") is not matched across them
+    assert not any(c[0] == "seen" and c[1] == -1 for c in batch[0]._.hs_cues + batch[1]._.hs_cues)
+
+
+def test_cue_matcher_finds_the_same_as_a_trie_walk():
+    from heartscore.components import CueMatcher, _cue_sequences, _cue_words
+    words = {v: k for k, v in _cue_words().items()}
+    patterns = [[words[i] for i in seq] for seq in list(_cue_sequences())[::997]]
+    keys = [w for p in patterns for w in ["filler", *p]]
+    found = CueMatcher().match(keys)
+    pos = 0
+    for p in patterns:  # each embedded pattern is found where it was put
+        pos += 1
+        assert any(i == pos and j == pos + len(p) for _, _, i, j in found), p
+        pos += len(p)
+    for _, _, i, j in found:  # and everything found is a pattern
+        assert tuple(_cue_words()[k] for k in keys[i:j]) in _cue_sequences()
+
+
+def test_direct_annotation_access_agrees_with_spacy_extensions(hs_nlp):
+    from heartscore.components import get_annotation, set_annotation
+    doc = hs_nlp("No one called me back!")
+    for name in ("hs_kinds", "hs_negated", "hs_emphasis", "hs_cues"):
+        assert get_annotation(doc, name) is getattr(doc._, name) is not None
+    set_annotation(doc, "hs_cues", [("seen", -1, 0, 3, False)])
+    assert doc._.hs_cues == [("seen", -1, 0, 3, False)]

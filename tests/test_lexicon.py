@@ -2,7 +2,6 @@
 examples written from LABELS.md, and a negation outside a cue marks it negated."""
 import pytest
 
-from heartscore.components import CueMatcher, NegationScope, Normalizer
 from heartscore.lexicon import CUES, NEGATION_TRIGGERS, expand_pattern
 from heartscore.labels import CORE_SIGNALS
 
@@ -94,8 +93,7 @@ EXAMPLES = [
 
 @pytest.fixture
 def cue_nlp(nlp):
-    for name, comp in (("hs_normalizer", None), ("hs_negation", None), ("hs_cues", None)):
-        nlp.add_pipe(name)
+    nlp.add_pipe("hs_annotator")
     return nlp
 
 

@@ -310,16 +310,27 @@ class HeartscoreClassifier(BaseEstimator):
         score = prov.value[m] * D[idx[d], f] * prov.share[m]
         keep = score > 0.05
         d, s, e, sc = d[keep], prov.start[m][keep], prov.end[m][keep], score[keep]
-        merged: dict[int, dict[tuple[int, int], float]] = {}
-        for di, si, ei, v in zip(d.tolist(), s.tolist(), e.tolist(), sc.tolist()):
-            spans = merged.setdefault(di, {})
-            spans[(si, ei)] = spans.get((si, ei), 0.0) + v
-        for di, spans in merged.items():
+        if not len(d):
+            return out
+        # sum the scores of identical spans of a doc (char offsets < 2**20: MAX_CHARS is 1e5)
+        packed = (d << 40) | (s << 20) | e
+        _, first, inv = np.unique(packed, return_index=True, return_inverse=True)
+        total = np.bincount(inv.reshape(-1), weights=sc)
+        g_doc, g_start, g_end = d[first], s[first], e[first]
+        # per doc, strongest first; ties keep the order the spans were first seen in
+        order = np.lexsort((first, -total, g_doc))
+        g_doc = g_doc[order]
+        cuts = np.flatnonzero(np.diff(g_doc)) + 1
+        starts, ends = np.r_[0, cuts].tolist(), np.r_[cuts, len(g_doc)].tolist()
+        docs, g_start, g_end = g_doc[starts].tolist(), g_start[order].tolist(), g_end[order].tolist()
+        total = total[order].tolist()
+        for di, a, b in zip(docs, starts, ends):
             chosen: list[tuple[int, int, float]] = []
-            for (si, ei), v in sorted(spans.items(), key=lambda kv: -kv[1]):
+            for j in range(a, b):
+                si, ei = g_start[j], g_end[j]
                 if any(si < ce and cs < ei for cs, ce, _ in chosen):
                     continue  # overlapping a stronger span already chosen
-                chosen.append((si, ei, round(v, 4)))
+                chosen.append((si, ei, round(total[j], 4)))
                 if len(chosen) == top_k:
                     break
             out[di] = chosen

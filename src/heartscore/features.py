@@ -9,14 +9,15 @@ Features (all computed from the Doc annotations of :mod:`heartscore.components`)
   flipped with VADER's own scalar and weighted around "but", used as *features*;
 - emphasis (!, ?, ALL CAPS, elongation), token kinds (handle, URL, emoji, number), length.
 
-Per-word values are cached per lexeme (``orth``) so each distinct word is looked up once.
-This module never calls ``nlp``: it receives finished Docs.
+Per-word values are computed once per distinct word and kept in numpy columns
+(:mod:`heartscore.lexcache`); a batch of Docs becomes one set of token arrays and every
+feature is array arithmetic over it. This module never calls ``nlp``: it receives
+finished Docs.
 """
 from __future__ import annotations
 
 import gzip
 import json
-import math
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -30,9 +31,11 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from .components import (KIND_EMOJI, KIND_EMOTICON, KIND_HANDLE, KIND_HASHTAG, KIND_NUMBER,
-                         KIND_PUNCT, KIND_URL, KIND_WORD, negation_flags, token_kind)
+                         KIND_PUNCT, KIND_URL, KIND_WORD, get_annotation, negation_flags,
+                         token_kind)
 from .errors import InputError
 from .labels import CORE_SIGNALS
+from .lexcache import LexemeCache
 
 __all__ = ["DocFeaturizer", "Provenance", "load_names", "load_valence", "load_lemmas",
            "DENSE_FEATURES"]
@@ -54,8 +57,13 @@ DENSE_FEATURES: tuple[str, ...] = (
       for neg in ("", ":neg")),
 )
 _DENSE_INDEX = {name: i for i, name in enumerate(DENSE_FEATURES)}
-_CACHE_LIMIT = 100_000  # per-lexeme caches stay bounded on streams of one-off tokens
+_CACHE_LIMIT = 100_000  # per-word caches stay bounded on streams of one-off tokens
 _UID_BASE = 1 << 20  # n-gram keys: ids packed base 2**20 (up to 2**20 lemma parts)
+_FIT_BATCH = 2000  # docs per batch of token arrays while fitting
+# Per-word columns of the featurizer's caches: n-gram id, its NEG_ id, valence, length,
+# capitalised-unknown, contrastive, sentence end.
+_W_UID, _W_NEG, _W_VAL, _W_LEN, _W_CAP, _W_CONTRAST, _W_SENT = range(7)
+_W_DTYPES = (np.int64, np.int64, np.float64, np.int64, np.bool_, np.bool_, np.bool_)
 _VALENCE_SLICE = slice(0, 9)
 _CUE_SLICE = slice(DENSE_FEATURES.index("len:log") + 1, len(DENSE_FEATURES))
 
@@ -161,15 +169,33 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
             raise InputError(f"min_df must be >= 1, got {self.min_df}")
         self.names_ = load_names()
         self.valence_ = load_valence()
-        self._cache: dict = {}
-        self._id_cache: dict = {}
-        for derived in ("_uid_of", "_uni_col", "_gram_keys", "_uninformative_mask"):
-            self.__dict__.pop(derived, None)
+        self._drop_derived()
+        # training ids: lemma k is 2k, its NEG_ form 2k+1 (the whole fit shares one table)
+        lemmas: dict[str, int] = {}
+
+        def compute(text: str) -> tuple:
+            lemma, *rest = self._word_facts(text)
+            if lemma is None:
+                return (-1, -1, *rest)
+            k = lemmas.setdefault(lemma, len(lemmas))
+            return (2 * k, 2 * k + 1, *rest)
+
+        cache = LexemeCache(compute, _W_DTYPES, limit=None)
+        per_n: dict[int, list[np.ndarray]] = {}
+        for a in range(0, len(docs), _FIT_BATCH):
+            tb = self._tokens(docs[a:a + _FIT_BATCH], cache)
+            if len(lemmas) * 2 >= _UID_BASE:
+                raise InputError(f"too many distinct lemmas to fit ({len(lemmas)}); "
+                                 f"at most {_UID_BASE // 2} are supported")
+            for n, (doc, key, _, _) in self._gram_occurrences(tb, lo).items():
+                if len(key):  # each gram once per doc
+                    per_n.setdefault(n, []).append(np.unique(np.stack([key, doc]), axis=1)[0])
+        names = [w for w, _ in sorted(lemmas.items(), key=lambda kv: kv[1])]
         df: dict[str, int] = {}
-        for doc in docs:
-            grams = {g for g, _, _ in self._ngrams(self._analyse(doc)[0])}
-            for g in grams:
-                df[g] = df.get(g, 0) + 1
+        for n, parts in per_n.items():
+            grams, counts = np.unique(np.concatenate(parts), return_counts=True)
+            often = counts >= self.min_df
+            df.update(zip(_decode(grams[often], n, names), counts[often].tolist()))
         kept = [g for g, n in df.items() if n >= self.min_df]
         kept.sort(key=lambda g: (-df[g], g))
         if self.max_features is not None:
@@ -197,80 +223,59 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
     def transform_with_provenance(self, docs: Sequence[Doc]) -> tuple[sp.csr_matrix, Provenance]:
         """Docs → (X, provenance of every non-zero n-gram, cue and valence feature).
 
-        One Python pass per token reads cached per-lexeme ids; n-gram look-ups, counts and
-        provenance are then computed for the whole batch with numpy."""
+        The whole batch is one set of token arrays: per-word facts come from a cache of
+        numpy columns, and n-grams, valence, counts and provenance are array arithmetic."""
         self._check_fitted()
         docs = _check_docs(docs)
-        n_dense = len(DENSE_FEATURES)
-        dense = np.zeros((len(docs), n_dense), dtype=np.float64)
-        d_doc: list[int] = []
-        d_feat: list[int] = []
-        d_start: list[int] = []
-        d_end: list[int] = []
-        d_share: list[float] = []
-        uid_parts, start_parts, end_parts, doc_parts = [], [], [], []
-        for i, doc in enumerate(docs):
-            uids, starts, ends, vinfo = self._analyse_ids(doc)
-            uid_parts.append(uids)
-            start_parts.append(starts)
-            end_parts.append(ends)
-            doc_parts.append(len(uids))
-            self._dense(doc, vinfo, dense[i], i, (d_doc, d_feat, d_start, d_end, d_share))
+        if "_uid_of" not in self.__dict__:
+            self._build_ids()
+        tb = self._tokens(docs, self._transform_cache())
+        dense = np.zeros((len(docs), len(DENSE_FEATURES)), dtype=np.float64)
+        v_prov = self._valence(tb, dense)
+        c_prov = self._doc_level(docs, tb, dense)
         dense[:, _VALENCE_SLICE] *= self.lexicon_weight
         dense[:, _CUE_SLICE] *= self.cue_weight
-        # ---- n-grams for the whole batch
-        tok_uid = np.fromiter((u for part in uid_parts for u in part), dtype=np.int64)
-        tok_start = np.fromiter((x for part in start_parts for x in part), dtype=np.int64)
-        tok_end = np.fromiter((x for part in end_parts for x in part), dtype=np.int64)
-        tok_doc = np.repeat(np.arange(len(docs), dtype=np.int64), doc_parts)
+        # ---- n-grams: occurrences of vocabulary n-grams, counted per doc
         occ = []
-        lo, hi = self.ngram_range
-        if lo == 1 and len(tok_uid):
-            ok = tok_uid >= 0
-            col = np.full(len(tok_uid), -1, dtype=np.int64)
-            col[ok] = self._uni_col[tok_uid[ok]]
-            m = col >= 0
-            occ.append((tok_doc[m], col[m], tok_start[m], tok_end[m]))
-        for k in range(1, hi):  # bigrams (and trigrams when ngram_range allows)
-            if k + 1 < lo or len(tok_uid) <= k:
-                continue
-            same = tok_doc[:-k] == tok_doc[k:]
-            key = np.zeros(len(tok_uid) - k, dtype=np.int64)
-            ok = same.copy()
-            for off in range(k + 1):
-                part = tok_uid[off:len(tok_uid) - k + off]
-                ok &= part >= 0
-                key = key * _UID_BASE + np.where(part >= 0, part, 0)
-            keys, cols = self._gram_keys[k + 1]
-            idx = np.searchsorted(keys, key)
-            idx_c = np.minimum(idx, max(len(keys) - 1, 0))
-            hit = ok & (len(keys) > 0) & (keys[idx_c] == key) if len(keys) else ok & False
-            occ.append((tok_doc[:-k][hit], cols[idx_c[hit]], tok_start[:-k][hit],
-                        tok_end[k:][hit]))
+        for n, (doc, key, start, end) in self._gram_occurrences(tb, self.ngram_range[0]).items():
+            if n == 1:
+                col = self._uni_col[key]
+                m = col >= 0
+            else:
+                keys, cols = self._gram_keys[n]
+                if not len(keys):
+                    continue
+                idx = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+                m = keys[idx] == key
+                col = cols[idx]
+            occ.append((doc[m], col[m], start[m], end[m]))
         if occ:
-            o_doc = np.concatenate([o[0] for o in occ])
-            o_col = np.concatenate([o[1] for o in occ])
-            o_start = np.concatenate([o[2] for o in occ])
-            o_end = np.concatenate([o[3] for o in occ])
+            o_doc, o_col, o_start, o_end = (np.concatenate(parts) for parts in zip(*occ))
         else:
             o_doc = o_col = o_start = o_end = np.zeros(0, dtype=np.int64)
         F = self.n_features_out_
         pair, inv, cnt = np.unique(o_doc * F + o_col, return_inverse=True, return_counts=True)
+        inv = inv.reshape(-1)
         g_vals = np.where(cnt > 1, 1.0 + np.log(np.maximum(cnt, 1)), 1.0)
         nz_r, nz_c = np.nonzero(dense)
         rows = np.concatenate([pair // F, nz_r])
         cols = np.concatenate([pair % F, nz_c])
         vals = np.concatenate([g_vals, dense[nz_r, nz_c]])
         X = sp.csr_matrix((vals, (rows, cols)), shape=(len(docs), F))
+        # ---- provenance: n-grams first, then each doc's valence and cue spans
         informative = ~self._uninformative_mask[o_col]
-        dd, df_ = np.asarray(d_doc, dtype=np.int64), np.asarray(d_feat, dtype=np.int64)
+        d_doc, d_feat, d_start, d_end, d_share = (np.concatenate([v, c]) for v, c in
+                                                  zip(v_prov, c_prov))
+        order = np.argsort(d_doc, kind="stable")
+        d_doc, d_feat, d_start, d_end, d_share = (a[order] for a in
+                                                  (d_doc, d_feat, d_start, d_end, d_share))
         prov = Provenance(
-            np.concatenate([o_doc[informative], dd]),
-            np.concatenate([o_col[informative], df_]),
-            np.concatenate([o_start[informative], np.asarray(d_start, dtype=np.int64)]),
-            np.concatenate([o_end[informative], np.asarray(d_end, dtype=np.int64)]),
-            np.concatenate([(1.0 / cnt[inv])[informative], np.asarray(d_share, dtype=float)]),
-            np.concatenate([g_vals[inv][informative], dense[dd, df_]]))
+            np.concatenate([o_doc[informative], d_doc]),
+            np.concatenate([o_col[informative], d_feat]),
+            np.concatenate([o_start[informative], d_start]),
+            np.concatenate([o_end[informative], d_end]),
+            np.concatenate([(1.0 / cnt[inv])[informative], d_share]),
+            np.concatenate([g_vals[inv][informative], dense[d_doc, d_feat]]))
         return X, prov
 
     def _build_ids(self) -> None:
@@ -279,7 +284,7 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
         for g in self.vocabulary_:
             for part in g.split(" "):
                 uids.setdefault(part, len(uids))
-        uni = np.full(len(uids), -1, dtype=np.int64)
+        uni = np.full(len(uids) + 1, -1, dtype=np.int64)  # the last entry: "no id" (-1)
         grams: dict[int, tuple[list[int], list[int]]] = {}
         for g, col in self.vocabulary_.items():
             parts = g.split(" ")
@@ -304,21 +309,20 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
         mask[list(self.uninformative_)] = True
         self._uninformative_mask = mask
 
-    def _analyse_ids(self, doc: Doc):
-        """Like :meth:`_analyse`, with n-gram parts as vocabulary ids (-1: none/masked)."""
-        if "_uid_of" not in self.__dict__:
-            self._build_ids()
-        return self._scan(doc, self._id_cache, self._word_ids, -1)
+    def _transform_cache(self) -> LexemeCache:
+        """Per-word facts with the n-gram parts as this vocabulary's ids (-1: none)."""
+        cache = self.__dict__.get("_lex")
+        if cache is None:
+            uid_of = self._uid_of
 
-    def _word_ids(self, orth: int, text: str) -> tuple:
-        """:meth:`_word` with the lemma keys replaced by vocabulary ids (-1: none)."""
-        lemma, neg_lemma, *rest = self._cache.get(orth) or self._word(orth, text)
-        uid = self._uid_of.get(lemma, -1) if lemma is not None else -1
-        neg_uid = self._uid_of.get(neg_lemma, -1) if neg_lemma is not None else -1
-        out = (uid, neg_uid, *rest)
-        if orth in self._cache and len(self._id_cache) < _CACHE_LIMIT:
-            self._id_cache[orth] = out
-        return out
+            def compute(text: str) -> tuple:
+                lemma, *rest = self._word_facts(text)
+                if lemma is None:
+                    return (-1, -1, *rest)
+                return (uid_of.get(lemma, -1), uid_of.get("NEG_" + lemma, -1), *rest)
+
+            cache = self.__dict__["_lex"] = LexemeCache(compute, _W_DTYPES, limit=_CACHE_LIMIT)
+        return cache
 
     # ------------------------------------------------------------------ internals
     def _check_fitted(self) -> None:
@@ -326,18 +330,23 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
             from sklearn.exceptions import NotFittedError
             raise NotFittedError("DocFeaturizer is not fitted yet; call fit(docs) first")
 
+    _DERIVED = ("_lex", "_uid_of", "_uni_col", "_gram_keys", "_uninformative_mask")
+
+    def _drop_derived(self) -> None:
+        for derived in self._DERIVED:
+            self.__dict__.pop(derived, None)
+
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        for derived in ("_cache", "_id_cache", "_uid_of", "_uni_col", "_gram_keys",
-                        "_uninformative_mask"):
+        for derived in self._DERIVED:
             state.pop(derived, None)
         state.pop("_lemma_table", None)  # reloaded from spacy-lookups-data when needed
         return state
 
     def __setstate__(self, state: dict) -> None:
+        for old in ("_cache", "_id_cache"):  # caches of models saved by earlier versions
+            state.pop(old, None)
         self.__dict__.update(state)
-        self._cache = {}
-        self._id_cache = {}
 
     @property
     def _lemmas(self) -> dict[str, str]:
@@ -348,9 +357,9 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
             table = self.__dict__["_lemma_table"] = load_lemmas()
         return table
 
-    def _word(self, orth: int, text: str) -> tuple:
-        """Per-lexeme facts, cached by orth: (lemma feature or None when masked, its
-        ``NEG_`` form, valence, length, capitalised-unknown, contrastive, sentence end)."""
+    def _word_facts(self, text: str) -> tuple:
+        """Facts about one word string: (lemma feature or None when masked, valence,
+        length, capitalised-unknown, contrastive, sentence end)."""
         lower = text.lower()
         kind = token_kind(text)
         lemma: str | None
@@ -369,137 +378,179 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
             valence = self.valence_.get(lemma, 0.0)
         cap_unknown = (kind == KIND_WORD and text[:1].isupper() and text[1:].islower()
                        and lower not in self._lemmas and lower not in self.valence_)
-        out = (lemma, None if lemma is None else "NEG_" + lemma, valence, len(text),
-               cap_unknown, lower in _CONTRAST, text in _SENT_END or text.isspace())
-        if kind not in (KIND_NUMBER, KIND_URL, KIND_HANDLE) and len(self._cache) < _CACHE_LIMIT:
-            self._cache[orth] = out
+        return (lemma, valence, len(text), cap_unknown, lower in _CONTRAST,
+                text in _SENT_END or text.isspace())
+
+    def _tokens(self, docs: list[Doc], cache: LexemeCache) -> "_TokenBatch":
+        """The batch's tokens as arrays: doc, n-gram key (its negated form inside a negation
+        scope; -1 for no feature, names included), character span, negation, valence."""
+        lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+        bounds = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=bounds[1:])
+        if bounds[-1]:
+            arr = np.concatenate([d.to_array([ORTH, IDX]) for d in docs if len(d)])
+        else:
+            arr = np.zeros((0, 2), dtype=np.uint64)
+        rows = cache.rows(arr[:, 0], docs[0].vocab.strings if docs else None)
+        col = cache.column
+        negs = []
+        for d in docs:
+            flags = get_annotation(d, "hs_negated")
+            negs.append(flags if flags is not None
+                        else np.asarray(negation_flags([t.lower_ for t in d]), dtype=np.int8))
+        negated = (np.concatenate(negs) == 1) if bounds[-1] else np.zeros(0, dtype=bool)
+        key = np.where(negated, col(_W_NEG)[rows], col(_W_UID)[rows])
+        if self.mask_names and len(key):
+            # a capitalised unknown word that does not start a sentence is taken for a name
+            prev_end = np.empty(len(key), dtype=bool)
+            prev_end[0] = True
+            prev_end[1:] = col(_W_SENT)[rows][:-1]
+            prev_end[bounds[:-1][lengths > 0]] = True
+            key[col(_W_CAP)[rows] & ~prev_end] = -1
+        start = arr[:, 1].astype(np.int64)
+        return _TokenBatch(np.repeat(np.arange(len(docs), dtype=np.int64), lengths), bounds,
+                           key, start, start + col(_W_LEN)[rows], negated,
+                           col(_W_VAL)[rows], col(_W_CONTRAST)[rows])
+
+    def _gram_occurrences(self, tb: "_TokenBatch", lo: int) -> dict[int, tuple]:
+        """n → (doc, packed key, start, end) of every n-gram occurrence, in token order;
+        a gram never spans a -1 key or two docs."""
+        out = {}
+        key, doc, n_tok = tb.key, tb.doc, len(tb.key)
+        if lo == 1:
+            m = key >= 0
+            out[1] = (doc[m], key[m], tb.start[m], tb.end[m])
+        for k in range(1, self.ngram_range[1]):  # bigrams (and trigrams when allowed)
+            if k + 1 < lo or n_tok <= k:
+                continue
+            ok = doc[:-k] == doc[k:]
+            packed = np.zeros(n_tok - k, dtype=np.int64)
+            for off in range(k + 1):
+                part = key[off:n_tok - k + off]
+                ok &= part >= 0
+                packed = packed * _UID_BASE + np.where(part >= 0, part, 0)
+            out[k + 1] = (doc[:-k][ok], packed[ok], tb.start[:-k][ok], tb.end[k:][ok])
         return out
 
-    def _analyse(self, doc: Doc):
-        """Token units (feature string or None as a chain break, start, end) for n-grams,
-        and valence info (valence after negation, start, end, negated, contrastive)."""
-        keys, starts, ends, vinfo = self._scan(doc, self._cache, self._word, None)
-        units = [(k, s, e) if k is not None else (None, 0, 0)
-                 for k, s, e in zip(keys, starts, ends)]
-        return units, vinfo
+    def _valence(self, tb: "_TokenBatch", dense: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Valence features (VADER's lexicon, negation-flipped, weighted around the last
+        contrastive word as VADER does with "but") into ``dense``; their provenance rows."""
+        n_docs = len(dense)
+        n_tok = np.maximum(np.diff(tb.bounds), 1)
+        pos_in = np.arange(len(tb.doc), dtype=np.int64)
+        but_at = np.full(n_docs, -1, dtype=np.int64)
+        np.maximum.at(but_at, tb.doc[tb.contrast], pos_in[tb.contrast])
+        m = tb.valence != 0.0
+        d, p = tb.doc[m], pos_in[m]
+        v = np.where(tb.negated[m], tb.valence[m] * N_SCALAR, tb.valence[m])
+        b = but_at[d]
+        v = v * np.where(b < 0, 1.0, np.where(p < b, BUT_BEFORE, BUT_AFTER))
+        after = (b >= 0) & (p > b)
+        s_, e_, negd = tb.start[m], tb.end[m], tb.negated[m]
+        has = np.bincount(d, minlength=n_docs) > 0
+        total = np.bincount(d, weights=v, minlength=n_docs)
+        pos = np.bincount(d, weights=np.where(v > 0, v, 0.0), minlength=n_docs)
+        negs = -np.bincount(d, weights=np.where(v < 0, v, 0.0), minlength=n_docs)
+        aft = np.bincount(d, weights=np.where(after, v, 0.0), minlength=n_docs)
+        vmin = np.full(n_docs, np.inf)
+        vmax = np.full(n_docs, -np.inf)
+        np.minimum.at(vmin, d, v)
+        np.maximum.at(vmax, d, v)
+        h = has
+        dense[h, 0] = total[h] / np.sqrt(total[h] * total[h] + VADER_ALPHA)
+        dense[h, 1] = pos[h] / (pos[h] + 4.0)
+        dense[h, 2] = negs[h] / (negs[h] + 4.0)
+        dense[h, 3] = np.bincount(d[v > 0], minlength=n_docs)[h] / n_tok[h]
+        dense[h, 4] = np.bincount(d[v < 0], minlength=n_docs)[h] / n_tok[h]
+        dense[h, 5] = np.minimum(1.0, np.bincount(d[negd], minlength=n_docs)[h] / 3.0)
+        dense[h, 6] = vmin[h] / 4.0
+        dense[h, 7] = vmax[h] / 4.0
+        ha = h & (aft != 0)
+        dense[ha, 8] = aft[ha] / np.sqrt(aft[ha] * aft[ha] + VADER_ALPHA)
+        # provenance: each valence feature's value split among its words by |valence|
+        sign = np.where(total >= 0, 1.0, -1.0)[d]
+        asign = np.where(aft >= 0, 1.0, -1.0)[d]
+        w = np.abs(v)
+        parts = []
+        for f, chosen in ((0, v * sign > 0), (1, v > 0), (2, v < 0), (8, after & (v * asign > 0))):
+            tot = np.bincount(d, weights=np.where(chosen, w, 0.0), minlength=n_docs)
+            dc = d[chosen]
+            parts.append((dc, np.full(len(dc), f, dtype=np.int64), s_[chosen], e_[chosen],
+                          w[chosen] / tot[dc]))
+        return tuple(np.concatenate(a) for a in zip(*parts))
 
-    def _scan(self, doc: Doc, cache: dict, compute, masked):
-        """One pass over a Doc's tokens reading cached per-lexeme facts ``(plain key,
-        negated key, valence, length, capitalised-unknown, contrastive, sentence end)``:
-        the n-gram key of each token (its negated form inside a negation scope, ``masked``
-        for names), its character span, and its valence entry."""
-        neg = doc._.hs_negated if doc.has_extension("hs_negated") else None
-        if neg is None:
-            neg = negation_flags([t.lower_ for t in doc])
-        arr = doc.to_array([ORTH, IDX]).tolist()
-        keys: list = []
-        starts: list[int] = []
-        ends: list[int] = []
-        vinfo = []
-        prev_end_sentence = True
-        mask = self.mask_names
-        strings = doc.vocab.strings
-        for i, (orth, idx) in enumerate(arr):
-            w = cache.get(orth)
-            if w is None:
-                w = compute(orth, strings[orth])
-            key, neg_key, valence, length, cap_unknown, contrast, sent_end = w
-            negated = neg[i] == 1
-            if mask and cap_unknown and not prev_end_sentence:
-                keys.append(masked)  # a capitalised unknown word mid-sentence: a name
-            else:
-                keys.append(neg_key if negated else key)
-            starts.append(idx)
-            ends.append(idx + length)
-            if valence:
-                vinfo.append((valence * N_SCALAR if negated else valence, idx, idx + length,
-                              negated, contrast))
-            elif contrast:
-                vinfo.append((0.0, idx, idx, False, True))
-            prev_end_sentence = sent_end
-        return keys, starts, ends, vinfo
-
-    def _ngrams(self, units):
-        lo, hi = self.ngram_range
-        n = len(units)
-        for i in range(n):
-            g0, s0, _ = units[i]
-            if g0 is None:
+    def _doc_level(self, docs: list[Doc], tb: "_TokenBatch",
+                   dense: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Emphasis, token-kind, length and cue features (from the components' per-doc
+        annotations) into ``dense``; the cue spans' provenance rows."""
+        p_doc: list[int] = []
+        p_feat: list[int] = []
+        p_start: list[int] = []
+        p_end: list[int] = []
+        p_share: list[float] = []
+        emph = np.zeros((len(docs), 4))
+        kind_rows = np.zeros((len(docs), 4))
+        starts, ends = tb.start, tb.end
+        for i, doc in enumerate(docs):
+            e = get_annotation(doc, "hs_emphasis")
+            if e is not None:
+                emph[i] = e
+            kinds = get_annotation(doc, "hs_kinds")
+            if kinds is not None and len(kinds):
+                present = np.bincount(np.asarray(kinds, dtype=np.int64), minlength=8)
+                kind_rows[i] = (present[KIND_HANDLE], present[KIND_URL],
+                                present[KIND_EMOJI] + present[KIND_EMOTICON], present[KIND_NUMBER])
+            cues = get_annotation(doc, "hs_cues")
+            if not cues:
                 continue
-            if lo == 1:
-                yield g0, s0, units[i][2]
-            parts = [g0]
-            for k in range(1, hi):
-                if i + k >= n or units[i + k][0] is None:
-                    break
-                parts.append(units[i + k][0])
-                if k + 1 >= lo:
-                    yield " ".join(parts), s0, units[i + k][2]
-
-    def _dense(self, doc: Doc, vinfo, row: np.ndarray, i: int, prov) -> None:
-        p_doc, p_feat, p_start, p_end, p_share = prov
-        # valence, weighted around the last contrastive word as VADER does with "but"
-        but_at = max((k for k, v in enumerate(vinfo) if v[4]), default=-1)
-        vals = []
-        for k, (v, s, e, negated, _) in enumerate(vinfo):
-            if v == 0.0:
-                continue
-            w = 1.0 if but_at < 0 else (BUT_BEFORE if k < but_at else BUT_AFTER)
-            vals.append((v * w, s, e, negated, k > but_at >= 0))
-        n_tok = max(1, len(doc))
-        if vals:
-            total = sum(v for v, *_ in vals)
-            pos = sum(v for v, *_ in vals if v > 0)
-            negs = -sum(v for v, *_ in vals if v < 0)
-            after = sum(v for v, _, _, _, a in vals if a)
-            row[0] = total / math.sqrt(total * total + VADER_ALPHA)
-            row[1] = pos / (pos + 4.0)
-            row[2] = negs / (negs + 4.0)
-            row[3] = sum(1 for v, *_ in vals if v > 0) / n_tok
-            row[4] = sum(1 for v, *_ in vals if v < 0) / n_tok
-            row[5] = min(1.0, sum(1 for *_, ng, _ in vals if ng) / 3.0)
-            row[6] = min(v for v, *_ in vals) / 4.0
-            row[7] = max(v for v, *_ in vals) / 4.0
-            row[8] = after / math.sqrt(after * after + VADER_ALPHA) if after else 0.0
-            sign = 1.0 if total >= 0 else -1.0
-            weight_all = sum(abs(v) for v, *_ in vals)
-            for f, pick in ((0, lambda v: v * sign > 0), (1, lambda v: v > 0),
-                            (2, lambda v: v < 0), (8, None)):
-                chosen = [(v, s, e) for v, s, e, _, a in vals
-                          if (pick(v) if pick else a and v * (1 if after >= 0 else -1) > 0)]
-                tot = sum(abs(v) for v, _, _ in chosen) or weight_all
-                for v, s, e in chosen:
-                    p_doc.append(i); p_feat.append(f); p_start.append(s); p_end.append(e)
-                    p_share.append(abs(v) / tot)
-        emph = doc._.hs_emphasis if doc.has_extension("hs_emphasis") else None
-        if emph is not None:
-            excl, quest, caps, elong = emph
-            row[9] = math.log1p(excl) / 2.0
-            row[10] = min(quest, 2) / 2.0
-            row[11] = math.log1p(caps) / 2.0
-            row[12] = math.log1p(elong)
-        kinds = doc._.hs_kinds if doc.has_extension("hs_kinds") else None
-        if kinds is not None:
-            row[13] = float(KIND_HANDLE in kinds)
-            row[14] = float(KIND_URL in kinds)
-            row[15] = float(KIND_EMOJI in kinds or KIND_EMOTICON in kinds)
-            row[16] = float(KIND_NUMBER in kinds)
-        row[17] = math.log1p(n_tok) / 5.0
-        cues = doc._.hs_cues if doc.has_extension("hs_cues") else None
-        if cues:
+            base = int(tb.bounds[i])
             by_feat: dict[int, list[tuple[int, int]]] = {}
             for signal, sign, start, end, negated in cues:
-                name = f"cue:{signal}{'+' if sign > 0 else '-'}{':neg' if negated else ''}"
-                f = _DENSE_INDEX.get(name)
-                if f is None:
-                    continue
-                span = doc[start:end]
-                by_feat.setdefault(f, []).append((span.start_char, span.end_char))
+                f = _DENSE_INDEX.get(f"cue:{signal}{'+' if sign > 0 else '-'}"
+                                     f"{':neg' if negated else ''}")
+                if f is not None:
+                    by_feat.setdefault(f, []).append((int(starts[base + start]),
+                                                      int(ends[base + end - 1])))
             for f, spans in by_feat.items():
-                row[f] = min(len(spans), 3) / 1.5
+                dense[i, f] = min(len(spans), 3) / 1.5
                 for s, e in spans:
                     p_doc.append(i); p_feat.append(f); p_start.append(s); p_end.append(e)
                     p_share.append(1.0 / len(spans))
+        dense[:, 9] = np.log1p(emph[:, 0]) / 2.0
+        dense[:, 10] = np.minimum(emph[:, 1], 2) / 2.0
+        dense[:, 11] = np.log1p(emph[:, 2]) / 2.0
+        dense[:, 12] = np.log1p(emph[:, 3])
+        dense[:, 13:17] = kind_rows > 0
+        dense[:, 17] = np.log1p(np.maximum(np.diff(tb.bounds), 1)) / 5.0
+        return (np.asarray(p_doc, dtype=np.int64), np.asarray(p_feat, dtype=np.int64),
+                np.asarray(p_start, dtype=np.int64), np.asarray(p_end, dtype=np.int64),
+                np.asarray(p_share, dtype=np.float64))
+
+
+@dataclass(frozen=True)
+class _TokenBatch:
+    """A batch's tokens as parallel arrays (docs concatenated; ``bounds``: doc offsets)."""
+
+    doc: np.ndarray
+    bounds: np.ndarray
+    key: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    negated: np.ndarray
+    valence: np.ndarray
+    contrast: np.ndarray
+
+
+def _decode(keys: np.ndarray, n: int, names: list[str]) -> list[str]:
+    """Packed training n-gram keys → feature strings ("NEG_" marks odd, negated ids)."""
+    out = []
+    for key in keys.tolist():
+        parts = []
+        for _ in range(n):
+            key, part = divmod(key, _UID_BASE)
+            parts.append(names[part // 2] if part % 2 == 0 else "NEG_" + names[part // 2])
+        out.append(" ".join(reversed(parts)))
+    return out
 
 
 def _check_docs(docs) -> list[Doc]:

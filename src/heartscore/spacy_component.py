@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
-from .components import CueMatcher, Emphasis, NegationScope, Normalizer, register_extensions
+from .components import Annotator, register_extensions
 from .labels import LabelSchema
 from .results import Evidence, Result, result_columns
 
@@ -76,7 +76,7 @@ class HeartscoreComponent:
         self.model_path = model
         self.batch_size = batch_size
         self._model = None
-        self._annotators = (Normalizer(), NegationScope(), Emphasis(), CueMatcher())
+        self._annotator = Annotator()
 
     @property
     def model(self):
@@ -103,9 +103,7 @@ class HeartscoreComponent:
         own ``hs_*`` token annotations, which the features read)."""
         if not docs:
             return []
-        for doc in docs:
-            for annotate in self._annotators:
-                annotate(doc)
+        self._annotator.annotate(docs)
         model = self.model
         texts = [d.text for d in docs]
         pred = model.estimator.predict_detailed(docs, evidence=True)

@@ -1,0 +1,78 @@
+"""Per-word facts in numpy columns, looked up for a whole batch of tokens at once.
+
+heartscore's components and features need a handful of facts per *word* (kind, negation
+role, lemma id, valence …), never per token: a batch of tweets has ~30 tokens a row but
+only a few thousand distinct words. :class:`LexemeCache` computes the facts once per
+distinct string (a Python function) and keeps them in typed numpy columns indexed by a
+row number, so a batch's tokens get their facts by one ``np.unique`` and a fancy index
+instead of a Python call each. Keys are spaCy ``orth`` hashes, which are the same for a
+string in every Vocab, so the cache survives the scoring pipeline's vocabulary rebuilds.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+__all__ = ["LexemeCache"]
+
+
+class LexemeCache:
+    """Facts per word string, stored column-wise.
+
+    Parameters
+    ----------
+    compute:
+        ``text -> tuple`` of facts, one per column (a pure function of the string).
+    dtypes:
+        The numpy dtype of each column.
+    limit:
+        Clear the cache when it holds more than this many words before a batch (exports
+        are full of one-off tokens: ids, numbers, typos); ``None`` never clears.
+    """
+
+    def __init__(self, compute: Callable[[str], tuple], dtypes: Sequence[np.dtype | type],
+                 limit: int | None = 100_000) -> None:
+        self.compute = compute
+        self.dtypes = [np.dtype(d) for d in dtypes]
+        self.limit = limit
+        self._clear()
+
+    def _clear(self) -> None:
+        self._index: dict[int, int] = {}
+        self._cols = [np.empty(1024, dtype=d) for d in self.dtypes]
+        self._n = 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    def rows(self, orths: np.ndarray, strings) -> np.ndarray:
+        """Row numbers for a batch of ``orth`` hashes (``strings``: the Vocab's StringStore,
+        to read new words). Rows stay valid until the next call."""
+        if self.limit is not None and self._n > self.limit:
+            self._clear()
+        if len(orths) == 0:
+            return np.zeros(0, dtype=np.int64)
+        uniq, inv = np.unique(orths, return_inverse=True)
+        get = self._index.get
+        found = [get(o) for o in uniq.tolist()]
+        for k, row in enumerate(found):
+            if row is None:
+                found[k] = self._add(int(uniq[k]), strings)
+        return np.asarray(found, dtype=np.int64)[inv.reshape(-1)]
+
+    def _add(self, orth: int, strings) -> int:
+        facts = self.compute(strings[orth])
+        row = self._n
+        if row == len(self._cols[0]):
+            self._cols = [np.concatenate([c, np.empty(len(c), dtype=c.dtype)])
+                          for c in self._cols]
+        for col, value in zip(self._cols, facts):
+            col[row] = value
+        self._index[orth] = row
+        self._n = row + 1
+        return row
+
+    def column(self, k: int) -> np.ndarray:
+        """Column ``k`` (index it with the rows from :meth:`rows`)."""
+        return self._cols[k]
