@@ -325,14 +325,16 @@ class HeartscoreClassifier(BaseEstimator):
         docs, g_start, g_end = g_doc[starts].tolist(), g_start[order].tolist(), g_end[order].tolist()
         total = total[order].tolist()
         for di, a, b in zip(docs, starts, ends):
-            chosen: list[tuple[int, int, float]] = []
-            for j in range(a, b):
-                si, ei = g_start[j], g_end[j]
-                if any(si < ce and cs < ei for cs, ce, _ in chosen):
-                    continue  # overlapping a stronger span already chosen
-                chosen.append((si, ei, round(total[j], 4)))
+            chosen: list[tuple[int, int, float]] = [(g_start[a], g_end[a], round(total[a], 4))]
+            for j in range(a + 1, b):
                 if len(chosen) == top_k:
                     break
+                si, ei = g_start[j], g_end[j]
+                for cs, ce, _ in chosen:
+                    if si < ce and cs < ei:
+                        break  # overlapping a stronger span already chosen
+                else:
+                    chosen.append((si, ei, round(total[j], 4)))
             out[di] = chosen
         return out
 

@@ -42,6 +42,7 @@ COMPONENT_NAMES = ("hs_annotator",)
 _EMOTICON = re.compile(r"^([:;=8xX]['\-^o]?[()\[\]dDpP/\\|*$@3<>]+|[)(\]\[dDpP/\\|]+['\-^o]?[:;=8]"
                        r"|<3+|</3|\^_?\^|-_+-|[oO]_[oO]|T_T|;_;)$")
 _ELONGATED = re.compile(r"([a-zA-Z])\1\1")
+_DOMAIN = re.compile(r"^\S+\.(com|org|net|co|io)(/\S*)?$")
 
 
 def register_extensions() -> None:
@@ -79,9 +80,11 @@ def _token_kind_name(token: Token) -> str:
 
 def token_kind(text: str) -> int:
     """Classify one token's text: word, URL, @handle, number, emoji, emoticon, hashtag, punct."""
+    if text.isalpha() and text[0] not in "xX":  # most words; "xD" is an emoticon
+        return KIND_WORD
     if text.startswith("@") and len(text) > 1:
         return KIND_HANDLE
-    if text.startswith(("http://", "https://", "www.")) or re.match(r"^\S+\.(com|org|net|co|io)(/\S*)?$", text):
+    if text.startswith(("http://", "https://", "www.")) or _DOMAIN.match(text):
         return KIND_URL
     if _EMOTICON.match(text):
         return KIND_EMOTICON

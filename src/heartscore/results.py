@@ -144,15 +144,29 @@ def result_columns(texts: Sequence[str], proba: Mapping[str, np.ndarray],
         for k, c in enumerate(schema.classes(label)):
             cols[f"p_{label}_{c}"] = np.round(proba[label][:, k], 4)
     if evidence is not None:
-        out = []
-        for i, text in enumerate(texts):
-            spans = [{"label": label, "text": text[s:e], "start": s, "end": e, "weight": w}
-                     for label in schema.labels if label in evidence
-                     and _keep_evidence(label, cols[label][i])
-                     for s, e, w in evidence[label][i]]
-            out.append(json.dumps(spans, ensure_ascii=False))
-        cols["evidence"] = np.asarray(out, dtype=object)
+        cols["evidence"] = _evidence_json(texts, cols, evidence, schema)
     return cols
+
+
+def _evidence_json(texts: Sequence[str], cols: dict[str, Any],
+                   evidence: Mapping[str, list[list[tuple[int, int, float]]]],
+                   schema: LabelSchema) -> np.ndarray:
+    """Per row, a JSON list of {label, text, start, end, weight} (what ``json.dumps`` of
+    those dicts writes, built directly: this runs once per scored row)."""
+    labels = [label for label in schema.labels if label in evidence]
+    shown = {label: np.flatnonzero([_keep_evidence(label, v) for v in cols[label].tolist()])
+             for label in labels}
+    parts: list[list[str]] = [[] for _ in texts]
+    dumps = json.dumps
+    for label in labels:
+        head = '{"label": ' + dumps(label, ensure_ascii=False) + ', "text": '
+        spans_of = evidence[label]
+        for i in shown[label].tolist():
+            text = texts[i]
+            for s, e, w in spans_of[i]:
+                parts[i].append(f'{head}{dumps(text[s:e], ensure_ascii=False)}, "start": {s}, '
+                                f'"end": {e}, "weight": {float(w)!r}}}')
+    return np.asarray(["[" + ", ".join(p) + "]" for p in parts], dtype=object)
 
 
 def build_results(texts: Sequence[str], proba: Mapping[str, np.ndarray],
