@@ -1,4 +1,7 @@
+import json
+
 import numpy as np
+import pytest
 
 from heartscore.labels import DEFAULT_SCHEMA
 from heartscore.results import HEART_WEIGHTS, build_results, heart_score
@@ -39,3 +42,10 @@ def test_build_results_keeps_evidence_only_for_non_neutral_labels():
     assert list(d)[:5] == ["polarity", "trust", "safety", "seen", "mattering"]
     assert d["p_mattering_-1"] == 0.7 and '"rude"' in d["evidence"]
     assert r.model == "m@1" and 0 <= r.confidence <= 1
+
+
+@pytest.mark.parametrize("text", ["plain", "", 'say "hi"', "back\\slash", "tab\there", "new\nline",
+                                  "ünïcode ✓ 😀", "\x00\x1f", "\u2028"])
+def test_json_strings_are_what_json_dumps_writes(text):
+    from heartscore.results import _json_str
+    assert _json_str(text) == json.dumps(text, ensure_ascii=False)

@@ -112,7 +112,11 @@ class HeartscoreClassifier(BaseEstimator):
 
     def to_docs(self, texts: Sequence[str]) -> list[Doc]:
         """Run this estimator's spaCy pipeline over texts (only the pipes features need)."""
-        return list(to_docs(check_texts(texts), self._nlp(), batch_size=self.batch_size))
+        texts = check_texts(texts)
+        # heartscore's component is vectorised per batch: up to a few thousand docs per
+        # batch costs no memory (the Docs are all kept anyway) and saves per-batch overhead
+        size = max(self.batch_size, min(len(texts), 2048))
+        return list(to_docs(texts, self._nlp(), batch_size=size))
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()

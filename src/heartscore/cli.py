@@ -152,11 +152,14 @@ def _load(path: str | None):
 
 
 def _score(args: argparse.Namespace) -> int:
-    from .scoring import score_file
+    from .scoring import ready_process, score_file
     from .summaries import summarize_file
     if args.summary and args.output == "-":
         raise InputError("--summary needs an output file, not stdout")
     model = _load(args.model)
+    jobs = args.jobs or os.cpu_count() or 1
+    if jobs == 1:
+        ready_process(model)  # this process scores every row itself
     bar = None
     if not args.quiet and sys.stderr.isatty():
         from tqdm import tqdm
@@ -166,7 +169,7 @@ def _score(args: argparse.Namespace) -> int:
         summary = score_file(args.input, args.output, model=model, text_column=args.text_column,
                              id_column=args.id_column, fmt=args.format,
                              output_format=args.output_format, chunksize=args.chunksize,
-                             jobs=args.jobs or os.cpu_count() or 1, evidence=args.evidence,
+                             jobs=jobs, evidence=args.evidence,
                              encoding=args.encoding, sheet=args.sheet, resume=args.resume,
                              progress=bar.update if bar else None)
     finally:

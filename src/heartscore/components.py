@@ -248,7 +248,9 @@ class CueMatcher:
         n = len(ids)
         if n == 0:
             return []
-        prefixes, full, max_len = self.index
+        prefixes, full, max_len, tables = self.index
+        width = len(_cue_words())
+        sequences = _cue_sequences()
         doc_end = np.repeat(bounds[1:], np.diff(bounds))  # end of each token's doc
         cand = np.flatnonzero(ids >= 0)
         h = np.zeros(len(cand), dtype=np.uint64)
@@ -257,15 +259,23 @@ class CueMatcher:
             if not len(cand):
                 break
             h = _step(h, ids[cand + length - 1])
-            hit = _member(h, full.get(length))
-            for p in np.flatnonzero(hit).tolist():
-                i = int(cand[p])
-                seq = tuple(ids[i:i + length].tolist())
-                for signal, sign in _cue_sequences().get(seq, ()):
-                    d = int(np.searchsorted(bounds, i, side="right") - 1)
-                    found.append((d, signal, sign, i - int(bounds[d]), i - int(bounds[d]) + length))
+            if length <= 2:  # the most candidates: direct tables instead of hash look-ups
+                slot = ids[cand] if length == 1 else ids[cand] * width + ids[cand + 1]
+                is_full, is_prefix = tables[length]
+                hit, prefix = is_full[slot], is_prefix[slot]
+            else:
+                hit = _member(h, full.get(length))
+                prefix = _member(h, prefixes.get(length))
+            if hit.any():
+                at = cand[hit]
+                docs = np.searchsorted(bounds, at, side="right") - 1
+                rel = at - bounds[docs]
+                windows = np.stack([ids[at + k] for k in range(length)], axis=1).tolist()
+                for d, i, seq in zip(docs.tolist(), rel.tolist(), windows):
+                    for signal, sign in sequences.get(tuple(seq), ()):  # verified, not hashed
+                        found.append((d, signal, sign, i, i + length))
             # extend only windows that start some longer pattern and stay inside their doc
-            keep = _member(h, prefixes.get(length)) & (cand + length < doc_end[cand])
+            keep = prefix & (cand + length < doc_end[cand])
             keep &= ids[np.minimum(cand + length, n - 1)] >= 0
             cand, h = cand[keep], h[keep]
         return found
@@ -335,8 +345,9 @@ def _cue_words() -> dict[str, int]:
 
 
 @functools.lru_cache(maxsize=1)
-def _cue_index() -> tuple[dict[int, np.ndarray], dict[int, np.ndarray], int]:
-    """Sorted hash arrays per length: of every pattern prefix, and of whole patterns."""
+def _cue_index() -> tuple[dict[int, np.ndarray], dict[int, np.ndarray], int, dict]:
+    """Sorted hash arrays per length: of every pattern prefix, and of whole patterns; and
+    for lengths 1 and 2, direct (is pattern, is prefix) tables indexed by word id(s)."""
     seqs = list(_cue_sequences())
     max_len = max(len(q) for q in seqs)
     lengths = np.fromiter((len(q) for q in seqs), dtype=np.int64, count=len(seqs))
@@ -351,7 +362,16 @@ def _cue_index() -> tuple[dict[int, np.ndarray], dict[int, np.ndarray], int]:
         h = np.where(live, _step(h, np.maximum(ids[:, k - 1], 0)), h)
         prefixes[k] = np.unique(h[live])
         full[k] = np.unique(h[lengths == k])
-    return prefixes, full, max_len
+    width = len(_cue_words())
+    tables = {}
+    for k in (1, 2):
+        slot = ids[:, 0] if k == 1 else ids[:, 0] * width + np.maximum(ids[:, 1], 0)
+        is_full = np.zeros(width ** k, dtype=bool)
+        is_prefix = np.zeros(width ** k, dtype=bool)
+        is_full[slot[lengths == k]] = True
+        is_prefix[slot[lengths >= k]] = True
+        tables[k] = (is_full, is_prefix)
+    return prefixes, full, max_len, tables
 
 
 @Language.factory("hs_annotator",

@@ -72,7 +72,7 @@ class Model:
             return [r for part in pool.map(_score_in_worker, chunks) for r in part]
 
     def score_columns(self, texts: Sequence[str], *, evidence: bool = False,
-                      batch_size: int = 512) -> dict[str, Any]:
+                      batch_size: int = 1024) -> dict[str, Any]:
         """Score a batch into output columns (arrays in the schema's column order): the
         table form of :meth:`score_many`, without a Result object per text. Texts go through
         the pipeline ``batch_size`` at a time, so memory does not grow with the batch."""
