@@ -82,6 +82,8 @@ def token_kind(text: str) -> int:
     """Classify one token's text: word, URL, @handle, number, emoji, emoticon, hashtag, punct."""
     if text.isalpha() and text[0] not in "xX":  # most words; "xD" is an emoticon
         return KIND_WORD
+    if text.isdigit() and text[0] not in "8":  # plain numbers; "83" reads as an emoticon
+        return KIND_NUMBER
     if text.startswith("@") and len(text) > 1:
         return KIND_HANDLE
     if text.startswith(("http://", "https://", "www.")) or _DOMAIN.match(text):
@@ -109,11 +111,11 @@ _UNIT_RE = re.compile(r"^\d+(\.\d+)?(h|hr|hrs|hour|hours|m|min|mins|minute|minut
                       r"wks|week|weeks)$")
 
 
-def match_key(text: str) -> str:
+def match_key(text: str, kind: int | None = None) -> str:
     """The key a token is matched on in the cue lexicon: lowercase, numbers as ``#``, a
-    number with a time unit ("2hrs") as ``~unit``."""
+    number with a time unit ("2hrs") as ``~unit``. ``kind``: ``token_kind(text)`` if known."""
     lower = text.lower()
-    if token_kind(text) == KIND_NUMBER:
+    if (token_kind(text) if kind is None else kind) == KIND_NUMBER:
         return "~unit" if _UNIT_RE.match(lower) else "#"
     return lower
 
@@ -128,7 +130,8 @@ def _role(lower: str) -> int:
 
 def _word_facts(text: str) -> tuple[int, int, int, int, int, int, bool]:
     lower = text.lower()
-    return (token_kind(text), _cue_words().get(match_key(text), -1), _role(lower),
+    kind = token_kind(text)
+    return (kind, _cue_words().get(match_key(text, kind), -1), _role(lower),
             int(len(text) > 1 and text.isupper() and text.isalpha()),
             int(len(text) > 3 and _ELONGATED.search(text) is not None),
             text.count("!"), lower == "?")

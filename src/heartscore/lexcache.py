@@ -55,23 +55,29 @@ class LexemeCache:
             return np.zeros(0, dtype=np.int64)
         uniq, inv = np.unique(orths, return_inverse=True)
         get = self._index.get
-        found = [get(o) for o in uniq.tolist()]
-        for k, row in enumerate(found):
-            if row is None:
-                found[k] = self._add(int(uniq[k]), strings)
+        keys = uniq.tolist()
+        found = [get(o) for o in keys]
+        new = [k for k, row in enumerate(found) if row is None]
+        if new:
+            rows = self._add([keys[k] for k in new], strings)
+            for k, row in zip(new, rows):
+                found[k] = row
         return np.asarray(found, dtype=np.int64)[inv.reshape(-1)]
 
-    def _add(self, orth: int, strings) -> int:
-        facts = self.compute(strings[orth])
-        row = self._n
-        if row == len(self._cols[0]):
-            self._cols = [np.concatenate([c, np.empty(len(c), dtype=c.dtype)])
+    def _add(self, orths: list[int], strings) -> range:
+        """Compute and store the facts of new words; their rows."""
+        facts = [self.compute(strings[o]) for o in orths]
+        first, end = self._n, self._n + len(orths)
+        size = len(self._cols[0])
+        if end > size:
+            size = max(2 * size, end)
+            self._cols = [np.concatenate([c[:first], np.empty(size - first, dtype=c.dtype)])
                           for c in self._cols]
-        for col, value in zip(self._cols, facts):
-            col[row] = value
-        self._index[orth] = row
-        self._n = row + 1
-        return row
+        for k, col in enumerate(self._cols):
+            col[first:end] = [f[k] for f in facts]
+        self._index.update(zip(orths, range(first, end)))
+        self._n = end
+        return range(first, end)
 
     def column(self, k: int) -> np.ndarray:
         """Column ``k`` (index it with the rows from :meth:`rows`)."""
