@@ -13,8 +13,9 @@ Pattern notation (one string per pattern, tokens separated by spaces, matched on
 - macros: ``NT`` (not, n't, nt), ``ME`` (me, us), ``MY`` (my, our), ``THEY`` (a service
   subject), ``ANY`` (an optional filler such as "ever", "even", "has").
 
-Patterns are expanded into exact token sequences (:func:`expand_pattern`) and matched with a
-token trie (dict look-ups); components key numbers as ``#`` and number+unit as ``~unit``.
+Patterns are expanded into exact token sequences (:func:`expand_pattern`) and matched over a
+batch's token arrays by :class:`heartscore.components.CueMatcher` (hashed windows, every hit
+verified); the component keys numbers as ``#`` and number+unit as ``~unit``.
 
 A cue that contains its own negation ("no one called", "never pushed") is matched as a whole;
 a cue preceded by a negation *outside* it ("nobody **ignored** us") is reported as negated.
