@@ -68,3 +68,24 @@ def test_pickle_round_trip_gives_same_matrix(fitted):
     f, docs = fitted
     g = pickle.loads(pickle.dumps(f))
     assert (f.transform(docs) != g.transform(docs)).nnz == 0
+
+
+def test_docs_without_heartscore_annotations_still_get_negation_and_ngrams(fitted):
+    import spacy
+    f, _ = fitted
+    plain = spacy.blank("en")  # a host pipeline without heartscore's component
+    docs = [plain("The staff were not rude at all."), plain(""), plain("rude waiter @united")]
+    X = f.transform(docs)
+    names = f.get_feature_names_out()
+    row0 = {names[j] for j in X[0].indices}
+    assert "NEG_rude" in row0 and "rude" not in row0
+    assert X[1].nnz <= 1  # an empty text: at most the length feature
+    assert "rude" in {names[j] for j in X[2].indices}
+    assert not any(names[j].startswith("cue:") for j in X[0].indices)  # cues need the component
+
+
+def test_batch_features_equal_one_doc_at_a_time(fitted):
+    f, docs = fitted
+    X = f.transform(docs).toarray()
+    one = np.vstack([f.transform([d]).toarray() for d in docs])
+    assert np.allclose(X, one)

@@ -488,18 +488,21 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
         p_start: list[int] = []
         p_end: list[int] = []
         p_share: list[float] = []
-        emph = np.zeros((len(docs), 4))
-        kind_rows = np.zeros((len(docs), 4))
+        n_docs = len(docs)
+        emph = np.zeros((n_docs, 4))
         starts, ends = tb.start, tb.end
+        # token kinds of the whole batch (docs without the annotation contribute nothing)
+        kinds = [get_annotation(doc, "hs_kinds") for doc in docs]
+        have = [k is not None for k in kinds]
+        present = np.zeros((n_docs, 8))
+        if any(have):
+            k_all = np.concatenate([np.asarray(k, dtype=np.int64) for k in kinds if k is not None])
+            k_doc = np.repeat(np.flatnonzero(have), [len(k) for k in kinds if k is not None])
+            present = np.bincount(k_doc * 8 + k_all, minlength=n_docs * 8).reshape(n_docs, 8)
         for i, doc in enumerate(docs):
             e = get_annotation(doc, "hs_emphasis")
             if e is not None:
                 emph[i] = e
-            kinds = get_annotation(doc, "hs_kinds")
-            if kinds is not None and len(kinds):
-                present = np.bincount(np.asarray(kinds, dtype=np.int64), minlength=8)
-                kind_rows[i] = (present[KIND_HANDLE], present[KIND_URL],
-                                present[KIND_EMOJI] + present[KIND_EMOTICON], present[KIND_NUMBER])
             cues = get_annotation(doc, "hs_cues")
             if not cues:
                 continue
@@ -520,7 +523,10 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
         dense[:, 10] = np.minimum(emph[:, 1], 2) / 2.0
         dense[:, 11] = np.log1p(emph[:, 2]) / 2.0
         dense[:, 12] = np.log1p(emph[:, 3])
-        dense[:, 13:17] = kind_rows > 0
+        dense[:, 13] = present[:, KIND_HANDLE] > 0
+        dense[:, 14] = present[:, KIND_URL] > 0
+        dense[:, 15] = (present[:, KIND_EMOJI] + present[:, KIND_EMOTICON]) > 0
+        dense[:, 16] = present[:, KIND_NUMBER] > 0
         dense[:, 17] = np.log1p(np.maximum(np.diff(tb.bounds), 1)) / 5.0
         return (np.asarray(p_doc, dtype=np.int64), np.asarray(p_feat, dtype=np.int64),
                 np.asarray(p_start, dtype=np.int64), np.asarray(p_end, dtype=np.int64),
