@@ -94,19 +94,21 @@ def test_a_batch_annotates_each_doc_as_if_alone(hs_nlp):
     assert not any(c[0] == "seen" and c[1] == -1 for c in batch[0]._.hs_cues + batch[1]._.hs_cues)
 
 
-def test_cue_matcher_finds_the_same_as_a_trie_walk():
-    from heartscore.components import CueMatcher, _cue_sequences, _cue_words
-    words = {v: k for k, v in _cue_words().items()}
-    patterns = [[words[i] for i in seq] for seq in list(_cue_sequences())[::997]]
-    keys = [w for p in patterns for w in ["filler", *p]]
+def test_cue_matcher_finds_exactly_the_expanded_patterns():
+    from heartscore.components import CueMatcher
+    from heartscore.lexicon import CUES, expand_pattern
+    expanded = {(tuple(seq), cue.signal, cue.sign) for cue in CUES for p in cue.patterns
+                for seq in expand_pattern(p)}
+    patterns = sorted(expanded)[::997]
+    keys = [w for seq, _, _ in patterns for w in ["filler", *seq]]
     found = CueMatcher().match(keys)
     pos = 0
-    for p in patterns:  # each embedded pattern is found where it was put
+    for seq, signal, sign in patterns:  # each embedded pattern is found where it was put
         pos += 1
-        assert any(i == pos and j == pos + len(p) for _, _, i, j in found), p
-        pos += len(p)
-    for _, _, i, j in found:  # and everything found is a pattern
-        assert tuple(_cue_words()[k] for k in keys[i:j]) in _cue_sequences()
+        assert (signal, sign, pos, pos + len(seq)) in found, seq
+        pos += len(seq)
+    for signal, sign, i, j in found:  # and everything found is a pattern of that cue
+        assert (tuple(keys[i:j]), signal, sign) in expanded
 
 
 def test_direct_annotation_access_agrees_with_spacy_extensions(hs_nlp):
