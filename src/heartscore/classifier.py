@@ -334,7 +334,8 @@ class HeartscoreClassifier(BaseEstimator):
             for b in range(a + 1, top_k):
                 both = count > b
                 ia, ib = first_of[both] + a, first_of[both] + b
-                simple[np.flatnonzero(both)[(g_start[ia] < g_end[ib]) & (g_start[ib] < g_end[ia])]] = False
+                overlap = (g_start[ia] < g_end[ib]) & (g_start[ib] < g_end[ia])
+                simple[np.flatnonzero(both)[overlap]] = False
         take = np.minimum(count, top_k)
         docs, g_start, g_end = g_doc[first_of].tolist(), g_start.tolist(), g_end.tolist()
         total = total.tolist()

@@ -29,8 +29,8 @@ from .lexicon import CUES, NEGATION_TRIGGERS, NEGATION_WINDOW, SCOPE_BREAKERS, e
 
 __all__ = ["KIND_WORD", "KIND_URL", "KIND_HANDLE", "KIND_NUMBER", "KIND_EMOJI",
            "KIND_EMOTICON", "KIND_HASHTAG", "KIND_PUNCT", "KIND_NAMES", "register_extensions",
-           "token_kind", "match_key", "get_annotation", "set_annotation", "negation_flags", "negation_scope", "Annotator",
-           "CueMatcher", "COMPONENT_NAMES"]
+           "token_kind", "match_key", "get_annotation", "set_annotation", "negation_flags",
+           "negation_scope", "Annotator", "BatchAnnotations", "CueMatcher", "COMPONENT_NAMES"]
 
 # Token kinds written by the normaliser (small ints so they pack into arrays).
 KIND_WORD, KIND_URL, KIND_HANDLE, KIND_NUMBER, KIND_EMOJI, KIND_EMOTICON, KIND_HASHTAG, \
@@ -202,28 +202,48 @@ class Annotator:
             yield from batch
 
     def annotate(self, docs: list[Doc]) -> None:
-        """Annotate a batch of Docs in place."""
-        if not docs:
-            return
+        """Annotate a batch of Docs in place (:meth:`predict`, then :meth:`set_annotations`)."""
+        self.set_annotations(docs, self.predict(docs))
+
+    def predict(self, docs: list[Doc]) -> "BatchAnnotations":
+        """Compute a batch's annotations (nothing is written on the Docs)."""
         lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
         bounds = np.zeros(len(docs) + 1, dtype=np.int64)
         np.cumsum(lengths, out=bounds[1:])
         orths = np.concatenate([d.to_array(ORTH).reshape(-1) for d in docs]) \
             if bounds[-1] else np.zeros(0, dtype=np.uint64)
-        rows = _CACHE.rows(orths, docs[0].vocab.strings)
+        rows = _CACHE.rows(orths, docs[0].vocab.strings if docs else None)
         col = _CACHE.column
-        kinds = col(0)[rows]
         neg = negation_scope(col(2)[rows], bounds[:-1], self.window)
         doc_of = np.repeat(np.arange(len(docs)), lengths)
         emph = np.stack([np.bincount(doc_of, weights=col(k)[rows], minlength=len(docs))
-                         for k in (5, 6, 3, 4)], axis=1).astype(np.int64).tolist()
-        cues = self.matcher.match_batch(col(1)[rows], bounds, neg)
+                         for k in (5, 6, 3, 4)], axis=1).astype(np.int64)
+        return BatchAnnotations(bounds, col(0)[rows], neg, emph,
+                                self.matcher.match_batch(col(1)[rows], bounds, neg))
+
+    def set_annotations(self, docs: list[Doc], ann: "BatchAnnotations") -> None:
+        """Write a batch's annotations on its Docs (``doc._.hs_*``)."""
+        bounds = ann.bounds.tolist()
+        emph = ann.emphasis.tolist()
         for k, doc in enumerate(docs):
             a, b = bounds[k], bounds[k + 1]
-            set_annotation(doc, "hs_kinds", kinds[a:b])
-            set_annotation(doc, "hs_negated", neg[a:b])
+            set_annotation(doc, "hs_kinds", ann.kinds[a:b])
+            set_annotation(doc, "hs_negated", ann.negated[a:b])
             set_annotation(doc, "hs_emphasis", tuple(emph[k]))
-            set_annotation(doc, "hs_cues", cues.get(k, []))
+            set_annotation(doc, "hs_cues", ann.cues.get(k, []))
+
+
+@dataclass(frozen=True)
+class BatchAnnotations:
+    """What :meth:`Annotator.predict` found for a batch (docs concatenated; ``bounds``: each
+    doc's first token, then the total): token kinds, negation flags, per-doc emphasis
+    counts ('!', '?', ALL CAPS, elongated) and cue matches per doc index."""
+
+    bounds: np.ndarray
+    kinds: np.ndarray
+    negated: np.ndarray
+    emphasis: np.ndarray
+    cues: dict[int, list[tuple[str, int, int, int, bool]]]
 
 
 class CueMatcher:
@@ -285,7 +305,8 @@ class CueMatcher:
         lo, hi = np.searchsorted(keys, h, side="left"), np.searchsorted(keys, h, side="right")
         per = hi - lo  # patterns sharing the hash: one per (sequence, signal, sign)
         which = np.repeat(np.arange(len(at)), per)
-        pat = rows[np.repeat(lo, per) + (np.arange(per.sum()) - np.repeat(np.cumsum(per) - per, per))]
+        offset = np.arange(per.sum()) - np.repeat(np.cumsum(per) - per, per)
+        pat = rows[np.repeat(lo, per) + offset]
         window = np.stack([ids[at + k] for k in range(length)], axis=1)[which]
         ok = (self.index.ids[pat, :length] == window).all(axis=1)
         at_ok, pat_ok = at[which[ok]], pat[ok]
@@ -396,8 +417,8 @@ def _cue_index() -> _CueIndex:
         is_full[slot[lens == k]] = True
         is_prefix[slot[lens >= k]] = True
         tables[k] = (is_full, is_prefix)
-    return _CueIndex(words, ids, code, [s for s, _ in sorted(signals.items(), key=lambda kv: kv[1])],
-                     full, prefixes, tables, max_len, width)
+    by_code = [s for s, _ in sorted(signals.items(), key=lambda kv: kv[1])]
+    return _CueIndex(words, ids, code, by_code, full, prefixes, tables, max_len, width)
 
 
 def _cue_words() -> dict[str, int]:
