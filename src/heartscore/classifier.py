@@ -326,26 +326,11 @@ class HeartscoreClassifier(BaseEstimator):
         g_doc, g_start, g_end, total = g_doc[order], g_start[order], g_end[order], total[order]
         cuts = np.flatnonzero(np.diff(g_doc)) + 1
         first_of = np.r_[0, cuts]
-        count = np.diff(np.r_[first_of, len(g_doc)])
-        # Usually a doc's top_k strongest spans do not overlap one another: then they are
-        # the answer. Only the other docs need the greedy walk that skips overlaps.
-        simple = np.ones(len(first_of), dtype=bool)
-        for a in range(top_k):
-            for b in range(a + 1, top_k):
-                both = count > b
-                ia, ib = first_of[both] + a, first_of[both] + b
-                overlap = (g_start[ia] < g_end[ib]) & (g_start[ib] < g_end[ia])
-                simple[np.flatnonzero(both)[overlap]] = False
-        take = np.minimum(count, top_k)
         docs, g_start, g_end = g_doc[first_of].tolist(), g_start.tolist(), g_end.tolist()
         total = total.tolist()
-        for di, a, n_take, easy, n_all in zip(docs, first_of.tolist(), take.tolist(),
-                                              simple.tolist(), count.tolist()):
-            if easy:
-                out[di] = [(g_start[j], g_end[j], round(total[j], 4)) for j in range(a, a + n_take)]
-                continue
+        for di, a, b in zip(docs, first_of.tolist(), np.r_[cuts, len(g_doc)].tolist()):
             chosen: list[tuple[int, int, float]] = [(g_start[a], g_end[a], round(total[a], 4))]
-            for j in range(a + 1, a + n_all):
+            for j in range(a + 1, b):
                 if len(chosen) == top_k:
                     break
                 si, ei = g_start[j], g_end[j]

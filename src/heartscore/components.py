@@ -29,7 +29,8 @@ from .lexicon import CUES, NEGATION_TRIGGERS, NEGATION_WINDOW, SCOPE_BREAKERS, e
 
 __all__ = ["KIND_WORD", "KIND_URL", "KIND_HANDLE", "KIND_NUMBER", "KIND_EMOJI",
            "KIND_EMOTICON", "KIND_HASHTAG", "KIND_PUNCT", "KIND_NAMES", "register_extensions",
-           "token_kind", "match_key", "get_annotation", "set_annotation", "negation_flags",
+           "token_kind", "match_key", "get_annotation", "set_annotation", "batch_tokens",
+           "negation_flags",
            "negation_scope", "Annotator", "BatchAnnotations", "CueMatcher", "COMPONENT_NAMES"]
 
 # Token kinds written by the normaliser (small ints so they pack into arrays).
@@ -70,6 +71,18 @@ def set_annotation(doc: Doc, name: str, value) -> None:
     doc.user_data[("._.", name, None, None)] = value
 
 
+def batch_tokens(docs: list[Doc], attrs: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """A batch's token attributes as one array, docs concatenated: ``(bounds, values)`` where
+    doc ``k``'s tokens are rows ``bounds[k]:bounds[k + 1]`` of the ``(tokens, attrs)`` array."""
+    bounds = np.zeros(len(docs) + 1, dtype=np.int64)
+    np.cumsum([len(d) for d in docs], out=bounds[1:])
+    if not bounds[-1]:
+        return bounds, np.zeros((0, len(attrs)), dtype=np.uint64)
+    # (to_array gives a 1-D array for one attribute)
+    return bounds, np.concatenate([d.to_array(attrs) for d in docs if len(d)]).reshape(
+        -1, len(attrs))
+
+
 def _token_negated(token: Token) -> bool:
     flags = token.doc._.hs_negated
     return bool(flags[token.i]) if flags is not None else False
@@ -108,6 +121,7 @@ def token_kind(text: str) -> int:
 # Per-word facts for the components (see :mod:`heartscore.lexcache`): token kind, cue key id
 # (-1: the word is in no cue pattern), negation role, ALL-CAPS, elongated, '!' count, is '?'.
 _ROLE_NONE, _ROLE_TRIGGER, _ROLE_BREAKER = 0, 1, 2
+_F_KIND, _F_CUE, _F_ROLE, _F_CAPS, _F_ELONG, _F_EXCL, _F_QUEST = range(7)
 _FACT_DTYPES = (np.int8, np.int32, np.int8, np.int8, np.int8, np.int32, np.bool_)
 _UNIT_RE = re.compile(r"^\d+(\.\d+)?(h|hr|hrs|hour|hours|m|min|mins|minute|minutes|d|day|days|wk|"
                       r"wks|week|weeks)$")
@@ -207,19 +221,15 @@ class Annotator:
 
     def predict(self, docs: list[Doc]) -> "BatchAnnotations":
         """Compute a batch's annotations (nothing is written on the Docs)."""
-        lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
-        bounds = np.zeros(len(docs) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=bounds[1:])
-        orths = np.concatenate([d.to_array(ORTH).reshape(-1) for d in docs]) \
-            if bounds[-1] else np.zeros(0, dtype=np.uint64)
-        rows = _CACHE.rows(orths, docs[0].vocab.strings if docs else None)
+        bounds, tokens = batch_tokens(docs, [ORTH])
+        rows = _CACHE.rows(tokens[:, 0], docs[0].vocab.strings if docs else None)
         col = _CACHE.column
-        neg = negation_scope(col(2)[rows], bounds[:-1], self.window)
-        doc_of = np.repeat(np.arange(len(docs)), lengths)
+        neg = negation_scope(col(_F_ROLE)[rows], bounds[:-1], self.window)
+        doc_of = np.repeat(np.arange(len(docs)), np.diff(bounds))
         emph = np.stack([np.bincount(doc_of, weights=col(k)[rows], minlength=len(docs))
-                         for k in (5, 6, 3, 4)], axis=1).astype(np.int64)
-        return BatchAnnotations(bounds, col(0)[rows], neg, emph,
-                                self.matcher.match_batch(col(1)[rows], bounds, neg))
+                         for k in (_F_EXCL, _F_QUEST, _F_CAPS, _F_ELONG)], axis=1).astype(np.int64)
+        return BatchAnnotations(bounds, col(_F_KIND)[rows], neg, emph,
+                                self.matcher.match_batch(col(_F_CUE)[rows], bounds, neg))
 
     def set_annotations(self, docs: list[Doc], ann: "BatchAnnotations") -> None:
         """Write a batch's annotations on its Docs (``doc._.hs_*``)."""
@@ -287,8 +297,8 @@ class CueMatcher:
                 is_full, is_prefix = ix.tables[length]
                 hit, prefix = is_full[slot], is_prefix[slot]
             else:
-                hit = _member(h, ix.full[length][0] if length in ix.full else None)
-                prefix = _member(h, ix.prefixes.get(length))
+                hit = _member(h, ix.full[length][0])
+                prefix = _member(h, ix.prefixes[length])
             if hit.any():
                 found.extend(self._verified(ids, bounds, cand[hit], h[hit], length))
             # extend only windows that start some longer pattern and stay inside their doc
@@ -342,9 +352,9 @@ class CueMatcher:
 _HASH_MUL = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier (Fibonacci hashing)
 
 
-def _member(h: np.ndarray, table: np.ndarray | None) -> np.ndarray:
+def _member(h: np.ndarray, table: np.ndarray) -> np.ndarray:
     """Which of ``h`` are in the sorted array ``table``."""
-    if table is None or not len(table):
+    if not len(table):
         return np.zeros(len(h), dtype=bool)
     idx = np.minimum(np.searchsorted(table, h), len(table) - 1)
     return table[idx] == h
@@ -358,8 +368,8 @@ def _step(h: np.ndarray, ids: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class _CueIndex:
-    """The expanded cue lexicon as arrays (no Python object per sequence: ~8 MB instead of
-    the ~40 MB a dict of 81,000 tuples costs in every scoring process)."""
+    """The expanded cue lexicon as arrays (no Python object per sequence: ~14 MB per process,
+    where a dict of 81,000 tuples cost ~40 MB)."""
 
     words: dict[str, int]  # match key → word id
     ids: np.ndarray  # (patterns, max_len) word ids, -1 padded; a row per (sequence, signal, sign)
@@ -368,8 +378,16 @@ class _CueIndex:
     full: dict[int, tuple[np.ndarray, np.ndarray]]  # length → (sorted hashes, pattern rows)
     prefixes: dict[int, np.ndarray]  # length → sorted hashes of every pattern prefix
     tables: dict[int, tuple[np.ndarray, np.ndarray]]  # 1, 2 → (is pattern, is prefix) by id(s)
-    max_len: int
-    width: int
+
+    @property
+    def max_len(self) -> int:
+        """Words in the longest pattern."""
+        return self.ids.shape[1]
+
+    @property
+    def width(self) -> int:
+        """Distinct words (ids are 0 … width-1)."""
+        return len(self.words)
 
 
 @functools.lru_cache(maxsize=1)
@@ -418,7 +436,7 @@ def _cue_index() -> _CueIndex:
         is_prefix[slot[lens >= k]] = True
         tables[k] = (is_full, is_prefix)
     by_code = [s for s, _ in sorted(signals.items(), key=lambda kv: kv[1])]
-    return _CueIndex(words, ids, code, by_code, full, prefixes, tables, max_len, width)
+    return _CueIndex(words, ids, code, by_code, full, prefixes, tables)
 
 
 def _cue_words() -> dict[str, int]:

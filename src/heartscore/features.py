@@ -31,8 +31,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from .components import (KIND_EMOJI, KIND_EMOTICON, KIND_HANDLE, KIND_HASHTAG, KIND_NUMBER,
-                         KIND_PUNCT, KIND_URL, KIND_WORD, get_annotation, negation_flags,
-                         token_kind)
+                         KIND_PUNCT, KIND_URL, KIND_WORD, batch_tokens, get_annotation,
+                         negation_flags, token_kind)
 from .errors import InputError
 from .labels import CORE_SIGNALS
 from .lexcache import LexemeCache
@@ -190,14 +190,13 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
             for n, (doc, key, _, _) in self._gram_occurrences(tb, lo).items():
                 if len(key):  # each gram once per doc
                     per_n.setdefault(n, []).append(np.unique(np.stack([key, doc]), axis=1)[0])
-        names = [w for w, _ in sorted(lemmas.items(), key=lambda kv: kv[1])]
+        names = list(lemmas)  # in id order
         df: dict[str, int] = {}
         for n, parts in per_n.items():
             grams, counts = np.unique(np.concatenate(parts), return_counts=True)
             often = counts >= self.min_df
             df.update(zip(_decode(grams[often], n, names), counts[often].tolist()))
-        kept = [g for g, n in df.items() if n >= self.min_df]
-        kept.sort(key=lambda g: (-df[g], g))
+        kept = sorted(df, key=lambda g: (-df[g], g))
         if self.max_features is not None:
             kept = kept[: self.max_features]
         kept.sort()
@@ -284,7 +283,7 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
         for g in self.vocabulary_:
             for part in g.split(" "):
                 uids.setdefault(part, len(uids))
-        uni = np.full(len(uids) + 1, -1, dtype=np.int64)  # the last entry: "no id" (-1)
+        uni = np.full(len(uids), -1, dtype=np.int64)
         grams: dict[int, tuple[list[int], list[int]]] = {}
         for g, col in self.vocabulary_.items():
             parts = g.split(" ")
@@ -343,11 +342,6 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
         state.pop("_lemma_table", None)  # reloaded from spacy-lookups-data when needed
         return state
 
-    def __setstate__(self, state: dict) -> None:
-        for old in ("_cache", "_id_cache"):  # caches of models saved by earlier versions
-            state.pop(old, None)
-        self.__dict__.update(state)
-
     @property
     def _lemmas(self) -> dict[str, str]:
         """The lemma table, loaded on first use (a parent process that only hands work to
@@ -384,13 +378,8 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
     def _tokens(self, docs: list[Doc], cache: LexemeCache) -> "_TokenBatch":
         """The batch's tokens as arrays: doc, n-gram key (its negated form inside a negation
         scope; -1 for no feature, names included), character span, negation, valence."""
-        lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
-        bounds = np.zeros(len(docs) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=bounds[1:])
-        if bounds[-1]:
-            arr = np.concatenate([d.to_array([ORTH, IDX]) for d in docs if len(d)])
-        else:
-            arr = np.zeros((0, 2), dtype=np.uint64)
+        bounds, arr = batch_tokens(docs, [ORTH, IDX])
+        lengths = np.diff(bounds)
         rows = cache.rows(arr[:, 0], docs[0].vocab.strings if docs else None)
         col = cache.column
         negs = []
@@ -447,7 +436,7 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
         v = v * np.where(b < 0, 1.0, np.where(p < b, BUT_BEFORE, BUT_AFTER))
         after = (b >= 0) & (p > b)
         s_, e_, negd = tb.start[m], tb.end[m], tb.negated[m]
-        has = np.bincount(d, minlength=n_docs) > 0
+        h = np.bincount(d, minlength=n_docs) > 0  # docs with any valence
         total = np.bincount(d, weights=v, minlength=n_docs)
         pos = np.bincount(d, weights=np.where(v > 0, v, 0.0), minlength=n_docs)
         negs = -np.bincount(d, weights=np.where(v < 0, v, 0.0), minlength=n_docs)
@@ -456,7 +445,6 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
         vmax = np.full(n_docs, -np.inf)
         np.minimum.at(vmin, d, v)
         np.maximum.at(vmax, d, v)
-        h = has
         dense[h, 0] = total[h] / np.sqrt(total[h] * total[h] + VADER_ALPHA)
         dense[h, 1] = pos[h] / (pos[h] + 4.0)
         dense[h, 2] = negs[h] / (negs[h] + 4.0)

@@ -133,22 +133,17 @@ def _typed_columns(scored: dict[str, Any], cols: list[str], pos: np.ndarray, n: 
     unscored[pos] = False
     out: dict[str, Any] = {}
     for c in cols:
+        wrap = None
         if c in schema.signals:
-            values = np.zeros(n, dtype=np.int64)
-            values[pos] = scored[c]
-            out[c] = pd.arrays.IntegerArray(values, unscored.copy())
+            values, wrap = np.zeros(n, dtype=np.int64), pd.arrays.IntegerArray
         elif c == "low_confidence":
-            values = np.zeros(n, dtype=bool)
-            values[pos] = scored[c]
-            out[c] = pd.arrays.BooleanArray(values, unscored.copy())
+            values, wrap = np.zeros(n, dtype=bool), pd.arrays.BooleanArray
         elif c in floats:
             values = np.full(n, np.nan)
-            values[pos] = scored[c]
-            out[c] = values
         else:
             values = np.full(n, None, dtype=object)
-            values[pos] = scored[c]
-            out[c] = values
+        values[pos] = scored[c]
+        out[c] = values if wrap is None else wrap(values, unscored.copy())
     return out
 
 
