@@ -39,3 +39,30 @@ def test_label_report_and_uncertainty():
     assert rep["classes"]["1"]["f1"] == 1.0 and rep["classes"]["-1"]["recall"] == 0.0
     u = uncertainty([np.array([[1.0, 0, 0], [1 / 3, 1 / 3, 1 / 3]])])
     assert u[0] < 0.01 and abs(u[1] - 1) < 1e-6
+
+
+def test_macro_f1_matches_scikit_learn_and_bootstrap_matches_per_sample_loop():
+    """The vectorised metrics and bootstrap give what per-sample scikit-learn calls give."""
+    from sklearn.metrics import f1_score
+    rng = np.random.default_rng(7)
+    t = rng.choice(["good", "bad", "neutral"], 150).astype(object)
+    p = t.copy()
+    p[:50] = rng.choice(["good", "bad"], 50)
+    T = rng.choice([-1, 0, 1], (150, 3), p=[0.15, 0.7, 0.15])
+    P = T.copy()
+    P[:60] = rng.choice([-1, 0, 1], (60, 3))
+
+    def sk_pol(a, b):
+        return float(f1_score(list(a), list(b), labels=["bad", "neutral", "good"],
+                              average="macro", zero_division=0))
+
+    def sk_sig(a, b):
+        return float(np.mean([f1_score(a[:, j] == s, b[:, j] == s, zero_division=0)
+                              for j in range(a.shape[1]) for s in (1, -1)]))
+
+    assert abs(polarity_macro_f1(t, p) - sk_pol(t, p)) < 1e-12
+    assert abs(signal_macro_f1(T, P) - sk_sig(T, P)) < 1e-12
+    assert abs(polarity_macro_f1(["good"], ["good"]) - sk_pol(["good"], ["good"])) < 1e-12
+    for ours, theirs, args in ((polarity_macro_f1, sk_pol, (t, p)), (signal_macro_f1, sk_sig, (T, P))):
+        np.testing.assert_allclose(bootstrap_ci(ours, *args, n_boot=40, seed=3),
+                                   bootstrap_ci(theirs, *args, n_boot=40, seed=3), rtol=1e-12)

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REAL = ROOT.parent / "shared" / "realdata"
 UNITS = ROOT / "corpora" / "real" / "units.jsonl"
 KEYWORDS = ROOT / "corpora" / "real" / "enrich_keywords.txt"
+PEOPLE = ROOT / "corpora" / "real" / "enrich_people.txt"
 
 SOURCES = {  # file stem -> (short source name, domain)
     "womens-ecommerce-clothing": "retail",
@@ -74,14 +75,17 @@ def units_of(text: str, source: str, max_sents: int = 5, max_chars: int = 700) -
     return out
 
 
-def keyword_re() -> re.Pattern:
-    stems = [w.strip() for w in KEYWORDS.read_text().splitlines() if w.strip() and not w.startswith("#")]
+def keyword_re(path: Path = KEYWORDS) -> re.Pattern:
+    stems = [w.strip() for w in path.read_text().splitlines() if w.strip() and not w.startswith("#")]
     return re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")", re.I)
 
 
-def enriched(row: dict, kw: re.Pattern) -> bool:
-    """The enrichment rule: source metadata or >= 2 service keywords."""
+def enriched(row: dict, kw: re.Pattern, people: re.Pattern | None = None) -> bool:
+    """The enrichment rule: source metadata or >= 2 service keywords (batch b1); from batch b2
+    on, alternatively a word about how people treated the writer (enrich_people.txt)."""
     meta, text = row["meta"], row["text"]
+    if people is not None and people.search(text):
+        return True
     hits = len(kw.findall(text))
     src = row["source"]
     if src == "womens-ecommerce-clothing":
@@ -108,11 +112,14 @@ def source_id(row: dict) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--batch", required=True)
-    ap.add_argument("--per-source", type=int, default=300, help="units per source (about)")
+    ap.add_argument("--per-source", default="300",
+                    help="units per source: one number, or source=n,source=n")
     ap.add_argument("--sources", default=",".join(SOURCES))
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--people", action="store_true", help="also enrich by enrich_people.txt")
     args = ap.parse_args()
     kw = keyword_re()
+    people = keyword_re(PEOPLE) if args.people else None
     existing = [json.loads(l) for l in UNITS.open()] if UNITS.exists() else []
     seen_src = {u["source_id"] for u in existing}
     new = []
@@ -126,8 +133,9 @@ def main() -> None:
             by_review.setdefault(source_id(r), []).append(r)
         keys = [k for k in by_review if k not in seen_src]
         rng.shuffle(keys)
-        pool_enriched = [k for k in keys if any(enriched(r, kw) for r in by_review[k])]
-        target = args.per_source
+        pool_enriched = [k for k in keys if any(enriched(r, kw, people) for r in by_review[k])]
+        target = int(dict(kv.split("=") for kv in args.per_source.split(","))[stem]
+                     if "=" in args.per_source else args.per_source)
         if stem == "insideairbnb-albany":
             have = sum(1 for u in existing if u["source"] == stem)
             target = min(target, AIRBNB_CAP - have)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
 __all__ = ["label_report", "polarity_macro_f1", "signal_macro_f1", "bootstrap_ci",
            "brier_score", "reliability_table", "uncertainty"]
@@ -27,36 +27,88 @@ def label_report(y_true: Sequence, y_pred: Sequence, classes: Sequence) -> dict[
     }
 
 
+def _f1_from_counts(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
+    """F1 = 2TP / (2TP + FP + FN), 0 where a class is absent from truth and prediction
+    (scikit-learn's ``zero_division=0``)."""
+    den = 2 * tp + fp + fn
+    return np.divide(2 * tp, den, out=np.zeros(np.shape(den), dtype=float), where=den > 0)
+
+
+def _macro_f1_weighted(hits_true: np.ndarray, hits_pred: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Macro-F1 of binary classes for each row of a weight matrix.
+
+    ``hits_true``/``hits_pred`` are (n, k) booleans (row i is in class j); ``w`` is (b, n): how
+    often each row is counted in each of b resamples. Returns b macro-F1 values."""
+    t, p = hits_true.astype(float), hits_pred.astype(float)
+    tp, fp, fn = w @ (t * p), w @ ((1 - t) * p), w @ (t * (1 - p))
+    return _f1_from_counts(tp, fp, fn).mean(axis=1)
+
+
+def _polarity_hits(y_true, y_pred, classes=("bad", "neutral", "good")) -> tuple[np.ndarray, np.ndarray]:
+    yt = np.asarray(list(y_true), dtype=object)[:, None]
+    yp = np.asarray(list(y_pred), dtype=object)[:, None]
+    cl = np.asarray(list(classes), dtype=object)[None, :]
+    return yt == cl, yp == cl
+
+
+def _signal_hits(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
+    """(n, 2 * n_signals) booleans in the order trust+, trust-, safety+, …"""
+    yt, yp = np.asarray(y_true), np.asarray(y_pred)
+    if yt.ndim == 1:
+        yt, yp = yt[:, None], yp[:, None]
+    signs = np.array([1, -1])
+    t = (yt[:, :, None] == signs).reshape(len(yt), -1)
+    p = (yp[:, :, None] == signs).reshape(len(yp), -1)
+    return t, p
+
+
 def polarity_macro_f1(y_true: Sequence, y_pred: Sequence,
                       classes: Sequence = ("bad", "neutral", "good")) -> float:
-    """Macro-F1 over the polarity classes."""
-    return float(f1_score(list(y_true), list(y_pred), labels=list(classes), average="macro",
-                          zero_division=0))
+    """Macro-F1 over the polarity classes (a class absent from truth and prediction counts 0,
+    as scikit-learn's ``f1_score(labels=classes, zero_division=0)``)."""
+    t, p = _polarity_hits(y_true, y_pred, classes)
+    return float(_macro_f1_weighted(t, p, np.ones((1, len(t))))[0])
 
 
 def signal_macro_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """Macro-F1 over the signal labels (trust+, trust-, …): each (signal, sign) is a binary
     class; columns of the (n, n_signals) arrays are signals with values -1/0/+1."""
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    scores = []
-    for j in range(y_true.shape[1]):
-        for sign in (1, -1):
-            scores.append(f1_score(y_true[:, j] == sign, y_pred[:, j] == sign, zero_division=0))
-    return float(np.mean(scores))
+    t, p = _signal_hits(y_true, y_pred)
+    return float(_macro_f1_weighted(t, p, np.ones((1, len(t))))[0])
+
+
+# metrics whose bootstrap is computed for all resamples at once: metric -> row hits
+_VECTORISED = {polarity_macro_f1: _polarity_hits, signal_macro_f1: _signal_hits}
 
 
 def bootstrap_ci(metric, *arrays: np.ndarray, n_boot: int = 1000, seed: int = 0,
                  alpha: float = 0.05) -> tuple[float, float, float]:
-    """(point, low, high): the metric and its percentile bootstrap interval over rows."""
+    """(point, low, high): the metric and its percentile bootstrap interval over rows.
+
+    The two macro-F1 metrics above are computed for all resamples at once from per-resample
+    row counts (the same resamples, so the same interval as calling the metric per sample);
+    any other metric is called once per resample."""
     arrays = [np.asarray(a, dtype=object) if np.asarray(a).dtype.kind in "OUS" else np.asarray(a)
               for a in arrays]
     n = len(arrays[0])
     rng = np.random.default_rng(seed)
     point = metric(*arrays)
-    stats = []
-    for _ in range(n_boot):
-        idx = rng.integers(0, n, n)
-        stats.append(metric(*(a[idx] for a in arrays)))
+    if metric in _VECTORISED and n:
+        t, p = _VECTORISED[metric](*arrays)
+        stats = np.empty(n_boot)
+        step = max(1, 2_000_000 // max(n, 1))  # bound the (resamples, rows) count matrix
+        for start in range(0, n_boot, step):
+            b = min(step, n_boot - start)
+            # one draw per resample, in the order the per-sample loop below makes them
+            idx = np.stack([rng.integers(0, n, n) for _ in range(b)])
+            flat = (idx + (np.arange(b) * n)[:, None]).ravel()
+            w = np.bincount(flat, minlength=b * n).reshape(b, n).astype(float)
+            stats[start:start + b] = _macro_f1_weighted(t, p, w)
+    else:
+        stats = []
+        for _ in range(n_boot):
+            idx = rng.integers(0, n, n)
+            stats.append(metric(*(a[idx] for a in arrays)))
     lo, hi = np.quantile(stats, [alpha / 2, 1 - alpha / 2])
     return float(point), float(lo), float(hi)
 
