@@ -1,30 +1,32 @@
-"""Run the behavioural suite on the shipped model; print pass rates per test type and label,
-and (with --write-xfail) record the failing cases in tests/data/checklist_xfail.json with the
-reason each fails. Usage: python scripts/checklist_report.py [--write-xfail]"""
+"""Run the behavioural suite on the shipped model; print pass rates per test type and label
+into models/checklist.json, and (with --write-floor) record the model's pass counts as the
+floor in tests/data/checklist_floor.json. Usage: python scripts/checklist_report.py [--write-floor]"""
 import json
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 import heartscore  # noqa: E402
-from checklist import XFAIL, case_id, load_cases, run_case  # noqa: E402
+from checklist import FLOOR, load_cases, run_suite  # noqa: E402
 
 model = heartscore.load()
-stats = defaultdict(lambda: [0, 0])
-fails = {}
-for case in load_cases():
-    ok, what = run_case(model, case)
-    for key in (case["type"], f"{case['type']}/{case['label']}"):
-        stats[key][0] += ok
-        stats[key][1] += 1
-    if not ok:
-        fails[case_id(case)] = f"{model.id} fails: {what}"
-out = {k: {"passed": p, "total": n, "rate": round(p / n, 3)} for k, (p, n) in sorted(stats.items())}
+suite = run_suite(model, load_cases())
+out = {}
+for t in ("DIR", "INV", "MFT"):
+    groups = [g for k, g in suite.items() if k.startswith(t + "/")]
+    p, n = sum(g["passed"] for g in groups), sum(g["total"] for g in groups)
+    out[t] = {"passed": p, "total": n, "rate": round(p / n, 3)}
+for k in sorted(suite):
+    out[k] = {"passed": suite[k]["passed"], "total": suite[k]["total"],
+              "rate": round(suite[k]["passed"] / suite[k]["total"], 3)}
+out = dict(sorted(out.items()))
 print(json.dumps(out, indent=2))
 (ROOT / "models" / "checklist.json").write_text(json.dumps(out, indent=2) + "\n")
-if "--write-xfail" in sys.argv:
-    XFAIL.write_text(json.dumps(fails, indent=2, sort_keys=True) + "\n")
-    print(f"{len(fails)} failing cases recorded in {XFAIL}", file=sys.stderr)
+if "--write-floor" in sys.argv:
+    floor = {"model": model.id,
+             "floors": {k: {"passed": g["passed"], "total": g["total"]} for k, g in sorted(suite.items())},
+             "failing": {k: g["failing"] for k, g in sorted(suite.items()) if g["failing"]}}
+    FLOOR.write_text(json.dumps(floor, indent=2, ensure_ascii=False) + "\n")
+    print(f"floor recorded for {model.id} in {FLOOR}", file=sys.stderr)

@@ -1,20 +1,25 @@
-"""The CheckList-style behavioural suite (Ribeiro et al., ACL 2020): loading cases and
-deciding pass/fail. Used by tests/test_checklist.py and scripts/checklist_report.py.
+"""The CheckList-style behavioural suite (Ribeiro et al., ACL 2020): loading cases, deciding
+pass/fail, and pass counts per test type and label. Used by tests/test_checklist.py and
+scripts/checklist_report.py.
 
 - MFT: the label's decided value equals the expected one.
 - INV: text and variant get the same decided value for the label.
 - DIR: the label's score (p(+1)-p(-1), or p(good)-p(bad) for polarity) of the variant does
   not move against the stated direction by more than DIR_TOLERANCE.
+
+Cases a model fails stay in the suite: the model's pass count per type and label is
+recorded in tests/data/checklist_floor.json, and a model may not pass fewer.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
 CASES = DATA / "checklist.jsonl"
-XFAIL = DATA / "checklist_xfail.json"
+FLOOR = DATA / "checklist_floor.json"
 DIR_TOLERANCE = 0.05
 
 
@@ -23,13 +28,17 @@ def case_id(case: dict) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
 
 
+def group(case: dict) -> str:
+    return f"{case['type']}/{case['label']}"
+
+
 def load_cases() -> list[dict]:
     return [json.loads(line) for line in CASES.read_text(encoding="utf-8").splitlines()
             if line.strip()]
 
 
-def load_xfail() -> dict[str, str]:
-    return json.loads(XFAIL.read_text(encoding="utf-8")) if XFAIL.exists() else {}
+def load_floor() -> dict:
+    return json.loads(FLOOR.read_text(encoding="utf-8"))
 
 
 def _value(result, label):
@@ -41,15 +50,12 @@ def _score(result, label):
     return p["good"] - p["bad"] if label == "polarity" else p[1] - p[-1]
 
 
-def run_case(model, case: dict) -> tuple[bool, str]:
-    """(passed, what happened)."""
+def judge(case: dict, a, b=None) -> tuple[bool, str]:
+    """(passed, what happened) from the case's result(s)."""
     label = case["label"]
     if case["type"] == "MFT":
-        r = model.score(case["text"])
-        got = _value(r, label)
-        exp = case["expected"]
+        got, exp = _value(a, label), case["expected"]
         return got == exp, f"predicted {got!r}, expected {exp!r}"
-    a, b = model.score_many([case["text"], case["variant"]])
     if case["type"] == "INV":
         va, vb = _value(a, label), _value(b, label)
         return va == vb, f"{va!r} became {vb!r} after a {case['perturbation']} change"
@@ -57,3 +63,31 @@ def run_case(model, case: dict) -> tuple[bool, str]:
     if case["direction"] == "not_increase":
         return sb <= sa + DIR_TOLERANCE, f"score {sa:+.3f} -> {sb:+.3f}, should not increase"
     return sb >= sa - DIR_TOLERANCE, f"score {sa:+.3f} -> {sb:+.3f}, should not decrease"
+
+
+def run_case(model, case: dict) -> tuple[bool, str]:
+    """(passed, what happened) for one case."""
+    if case["type"] == "MFT":
+        return judge(case, model.score(case["text"]))
+    return judge(case, *model.score_many([case["text"], case["variant"]]))
+
+
+def run_suite(model, cases: list[dict]) -> dict[str, dict]:
+    """Every case scored in one batch; per group: passed, total, and the failing cases."""
+    texts = []
+    for c in cases:
+        texts.append(c["text"])
+        if c["type"] != "MFT":
+            texts.append(c["variant"])
+    results = iter(model.score_many(texts))
+    out: dict[str, dict] = defaultdict(lambda: {"passed": 0, "total": 0, "failing": {}})
+    for c in cases:
+        a = next(results)
+        b = next(results) if c["type"] != "MFT" else None
+        ok, what = judge(c, a, b)
+        g = out[group(c)]
+        g["total"] += 1
+        g["passed"] += ok
+        if not ok:
+            g["failing"][case_id(c)] = f"{c['text']!r}: {what}"
+    return dict(out)

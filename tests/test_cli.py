@@ -1,4 +1,5 @@
 import pandas as pd
+import pytest
 
 from heartscore.cli import main
 
@@ -73,6 +74,7 @@ def test_score_with_summary_and_summarize(tmp_path, capsys):
     assert pd.read_csv(tmp_path / "s2.csv").loc[0, "rows"] == 3
 
 
+@pytest.mark.slow
 def test_train_with_base_and_suggest(tmp_path, capsys, corpus):
     src = tmp_path / "acme.csv"
     corpus.drop(columns=["split"]).sample(200, random_state=2).to_csv(src, index=False)

@@ -1,8 +1,7 @@
 """The notebooks in notebooks/: each runs top to bottom without a cell error, and the
 committed files are exactly what notebooks/build_notebooks.py writes (no outputs).
 
-Running the notebooks is slow (about two minutes for all three); deselect these tests with
-``-k "not notebook"``. Each notebook runs in a fresh ``python3`` kernel with cwd
+Running the notebooks is slow, so those tests are marked ``slow`` (``python -m pytest -m slow``). Each notebook runs in a fresh ``python3`` kernel with cwd
 ``notebooks/`` and ``TMPDIR`` pointed at a pytest temporary folder, so the files a notebook
 writes through ``tempfile.mkdtemp()`` are cleaned up with pytest's other temporary files.
 """
@@ -24,6 +23,7 @@ NAMES = ["01_quickstart.ipynb", "02_score_an_export.ipynb", "03_retrain_and_comp
 CELL_TIMEOUT = 300  # seconds, per cell
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_runs_top_to_bottom(name, tmp_path, monkeypatch):
     """Execute every cell in order in a fresh kernel; any cell error fails the test."""

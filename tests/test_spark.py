@@ -24,7 +24,7 @@ from heartscore.errors import InputError  # noqa: E402
 from heartscore.spark import score  # noqa: E402
 
 # pyspark 4.x warns about pandas 3 (and uses a deprecated pandas keyword) on every batch
-pytestmark = [pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas"),
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas"),
               pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")]
 
 BASES = [
