@@ -103,6 +103,22 @@ def enriched(row: dict, kw: re.Pattern, people: re.Pattern | None = None) -> boo
     raise ValueError(src)
 
 
+def enriched_b3(row: dict, people: re.Pattern) -> bool:
+    """Batch b3's rule, by metadata: toward complaints about how people were treated and
+    toward texts that judge little (b1-b2 had few `mattering -1` and few `neutral` texts)."""
+    meta, text, src = row["meta"], row["text"], row["source"]
+    if src == "nhs-fft-pxtextmining":  # FFT 3-5 = neither / poor / very poor
+        return meta.get("fft_score") in {"3", "4", "5"} or meta.get("question") == "What could we do better?"
+    if src == "booking-515k":  # a disliked part by an unhappy guest that talks about people
+        return meta.get("part") == "negative" and meta.get("reviewer_score", 10) < 7.5 \
+            and bool(people.search(text))
+    if src == "cfpb-complaints":
+        return bool(people.search(text))
+    if src in ("womens-ecommerce-clothing", "amazon-fine-food"):  # 3-star: mixed, often neutral
+        return meta.get("rating") == 3
+    return False
+
+
 def source_id(row: dict) -> str:
     if row["source"] == "booking-515k":  # both parts of one stay are one review
         return "booking-515k-" + row["meta"]["review_key"]
@@ -117,9 +133,12 @@ def main() -> None:
     ap.add_argument("--sources", default=",".join(SOURCES))
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--people", action="store_true", help="also enrich by enrich_people.txt")
+    ap.add_argument("--rule", choices=["keywords", "b3"], default="keywords",
+                    help="enrichment rule: keyword lists (b1, b2) or b3's metadata rule")
     args = ap.parse_args()
     kw = keyword_re()
     people = keyword_re(PEOPLE) if args.people else None
+    people_re = keyword_re(PEOPLE)
     existing = [json.loads(l) for l in UNITS.open()] if UNITS.exists() else []
     seen_src = {u["source_id"] for u in existing}
     new = []
@@ -133,7 +152,10 @@ def main() -> None:
             by_review.setdefault(source_id(r), []).append(r)
         keys = [k for k in by_review if k not in seen_src]
         rng.shuffle(keys)
-        pool_enriched = [k for k in keys if any(enriched(r, kw, people) for r in by_review[k])]
+        if args.rule == "b3":
+            pool_enriched = [k for k in keys if any(enriched_b3(r, people_re) for r in by_review[k])]
+        else:
+            pool_enriched = [k for k in keys if any(enriched(r, kw, people) for r in by_review[k])]
         target = int(dict(kv.split("=") for kv in args.per_source.split(","))[stem]
                      if "=" in args.per_source else args.per_source)
         if stem == "insideairbnb-albany":
