@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from sklearn.feature_extraction.text import CountVectorizer
 
-from heartscore.corpus import check_labeled, detect_text_column, labels_matrix
+from heartscore.corpus import check_labeled, labels_matrix
+from heartscore.io import detect_text_column
 from heartscore.errors import InputError, SchemaError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,6 +1,5 @@
 """The public API on the shipped model: known texts get known labels, evidence points at
 the right words, bad input gets a clear error or a defined result."""
-import numpy as np
 import pytest
 
 import heartscore

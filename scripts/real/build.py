@@ -17,7 +17,6 @@ import re
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 

@@ -152,6 +152,7 @@ def _load(path: str | None):
 
 
 def _score(args: argparse.Namespace) -> int:
+    from .io import count_rows
     from .scoring import ready_process, score_file
     from .summaries import summarize_file
     if args.summary and args.output == "-":
@@ -164,7 +165,7 @@ def _score(args: argparse.Namespace) -> int:
     if not args.quiet and sys.stderr.isatty():
         from tqdm import tqdm
         bar = tqdm(unit=" rows", unit_scale=True, file=sys.stderr, desc="scoring",
-                   total=_count_rows(args.input))
+                   total=None if args.input == "-" else count_rows(args.input))
     try:
         summary = score_file(args.input, args.output, model=model, text_column=args.text_column,
                              id_column=args.id_column, fmt=args.format,
@@ -198,24 +199,6 @@ def _score(args: argparse.Namespace) -> int:
     return 0
 
 
-def _count_rows(path: str) -> int | None:
-    """Rows in a file for the progress bar's ETA (fast; approximate for CSVs with quoted
-    newlines); None when unknown."""
-    if path == "-":
-        return None
-    try:
-        if path.lower().endswith((".parquet", ".pq")):
-            import pyarrow.parquet as pq
-            return pq.ParquetFile(path).metadata.num_rows
-        if path.lower().endswith((".csv", ".tsv", ".jsonl", ".ndjson", ".txt")):
-            with open(path, "rb") as fh:
-                n = sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b""))
-            return max(n - (0 if path.lower().endswith((".jsonl", ".ndjson")) else 1), 0)
-    except OSError:
-        return None
-    return None
-
-
 def _summarize(args: argparse.Namespace) -> int:
     from .summaries import summarize_file
     table = summarize_file(args.input, args.output, group_by=args.group_by)
@@ -240,7 +223,8 @@ def _config(args: argparse.Namespace):
 
 
 def _train(args: argparse.Namespace) -> int:
-    from .corpus import file_sha256, read_table
+    from .corpus import file_sha256
+    from .io import read_table
     from .persistence import save
     from .training import train
     config = _config(args)
@@ -268,7 +252,7 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _suggest(args: argparse.Namespace) -> int:
-    from .corpus import detect_text_column, read_table, write_table
+    from .io import detect_text_column, read_table, write_table
     from .suggest import suggest
     model = _load(args.model)
     df = read_table(args.input)
@@ -282,7 +266,8 @@ def _suggest(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from .corpus import check_labeled, labels_matrix, read_table
+    from .corpus import check_labeled, labels_matrix
+    from .io import read_table
     df = read_table(args.input)
     if args.cv:
         from .training import cross_validate

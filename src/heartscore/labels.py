@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["LabelSchema", "DEFAULT_SCHEMA", "CORE_SIGNALS", "POLARITY", "SIGNAL_VALUES"]
+__all__ = ["LabelSchema", "DEFAULT_SCHEMA", "CORE_SIGNALS", "POLARITY", "SIGNAL_VALUES",
+           "ERROR_COLUMN", "MODEL_COLUMN", "EVIDENCE_COLUMN"]
 
 #: Polarity classes, ordered from worst to best (the classifier's class order).
 POLARITY: tuple[str, ...] = ("bad", "neutral", "good")
@@ -18,6 +19,12 @@ CORE_SIGNALS: tuple[str, ...] = ("trust", "safety", "seen", "mattering")
 #: Allowed values of every signal: violated, not expressed, met.
 SIGNAL_VALUES: tuple[int, ...] = (-1, 0, 1)
 SCHEMA_VERSION = "1"
+#: Output column saying why a row was not scored (empty when it was).
+ERROR_COLUMN = "heartscore_error"
+#: Output column naming the model that scored a row.
+MODEL_COLUMN = "heartscore_model"
+#: Output column holding the evidence JSON (with ``--evidence``).
+EVIDENCE_COLUMN = "evidence"
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,14 @@ class LabelSchema:
         """All result columns in their fixed order (labels, heart score, confidence, probabilities)."""
         return [*self.label_columns(), "heart_score", "confidence", "low_confidence",
                 *self.proba_columns()]
+
+    def column_types(self) -> dict[str, str]:
+        """The type of every column scoring adds (``string``, ``int``, ``float``, ``bool``),
+        the one place writers and frames take their column types from."""
+        types = {"polarity": "string", **{s: "int" for s in self.signals},
+                 "heart_score": "float", "confidence": "float", "low_confidence": "bool",
+                 **{c: "float" for c in self.proba_columns()}}
+        return {**types, EVIDENCE_COLUMN: "string", ERROR_COLUMN: "string", MODEL_COLUMN: "string"}
 
     def signal_classes(self) -> list[str]:
         """The eight (or more) signal labels of the macro-F1, e.g. ``trust+``, ``trust-``."""

@@ -31,10 +31,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .corpus import atomic_output, detect_text_column, read_table
 from .errors import InputError, format_rows
-from .labels import CORE_SIGNALS, POLARITY, SIGNAL_VALUES
-from .results import ERROR_COLUMN, MODEL_COLUMN
+from .io import atomic_output, detect_text_column, read_table
+from .labels import (CORE_SIGNALS, ERROR_COLUMN, EVIDENCE_COLUMN, MODEL_COLUMN, POLARITY,
+                     SIGNAL_VALUES)
 from .summaries import SMALL_GROUP
 
 __all__ = ["build_report", "write_report", "prepare", "shares", "most_violated",
@@ -59,7 +59,6 @@ CI_LEVEL = 0.95
 # Column names written by ``heartscore score`` besides the schema's label columns.
 HEART_COLUMN = "heart_score"
 CONFIDENCE_COLUMN = "confidence"
-EVIDENCE_COLUMN = "evidence"
 POLARITY_COLUMN = "polarity"
 
 VIOLATED, MET = min(SIGNAL_VALUES), max(SIGNAL_VALUES)
@@ -170,7 +169,7 @@ def prepare(scored: pd.DataFrame, *, group_by: str | None = None,
     if not isinstance(scored, pd.DataFrame):
         raise InputError(f"expected a pandas DataFrame of scored rows; found "
                          f"{type(scored).__name__}; read the file with "
-                         "heartscore.corpus.read_table")
+                         "heartscore.io.read_table")
     columns = [str(c) for c in scored.columns]
     df = scored.set_axis(columns, axis=1).reset_index(drop=True)
     if POLARITY_COLUMN not in columns:
@@ -791,7 +790,7 @@ def build_report(scored: pd.DataFrame, *, group_by: str | None = None,
     Parameters
     ----------
     scored:
-        Rows as written by ``heartscore score`` (read with ``corpus.read_table``).
+        Rows as written by ``heartscore score`` (read with ``heartscore.io.read_table``).
     group_by:
         Column whose values are compared (a store, channel, product ...). Groups with
         fewer than :data:`SMALL_GROUP` scored rows are flagged "small", not hidden.

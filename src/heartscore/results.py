@@ -24,14 +24,12 @@ from .labels import CORE_SIGNALS, LabelSchema
 
 __all__ = ["Evidence", "Result", "build_results", "result_columns", "heart_score",
            "confidence", "HEART_WEIGHTS",
-           "LOW_CONFIDENCE", "ERROR_COLUMN", "MODEL_COLUMN"]
+           "LOW_CONFIDENCE"]
 
 #: Weights of the heart score: polarity's p(good)-p(bad), then each core signal's p(+1)-p(-1).
 HEART_WEIGHTS: dict[str, float] = {"polarity": 0.40, **{s: 0.15 for s in CORE_SIGNALS}}
 #: A result whose confidence is below this is flagged ``low_confidence``.
 LOW_CONFIDENCE = 0.55
-ERROR_COLUMN = "heartscore_error"
-MODEL_COLUMN = "heartscore_model"
 
 
 @dataclass(frozen=True)

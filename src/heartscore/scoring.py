@@ -30,11 +30,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .corpus import (REPLACEMENT_NOTE, ChunkWriter, atomic_output, detect_format,
-                     detect_text_column, iter_chunks)
 from .errors import InputError
+from .io import (REPLACEMENT_NOTE, ChunkWriter, atomic_output, detect_format, detect_text_column,
+                 get_format, iter_chunks, join_files)
 from .model import MAX_CHARS, Model
-from .results import ERROR_COLUMN, MODEL_COLUMN
+from .labels import ERROR_COLUMN, MODEL_COLUMN
 
 __all__ = ["score_frame", "score_file", "ScoreSummary", "work_dir_for"]
 
@@ -126,19 +126,19 @@ def _score_chunk(model: Model, df: pd.DataFrame, text_column: str, evidence: boo
 
 def _typed_columns(scored: dict[str, Any], cols: list[str], pos: np.ndarray, n: int,
                    schema) -> dict[str, Any]:
-    """The label columns for all ``n`` rows with proper types, empty (nullable) where a row
-    was not scored: signals Int64, scores and probabilities float64, the flag boolean."""
-    floats = {"heart_score", "confidence", *schema.proba_columns()}
+    """The label columns for all ``n`` rows with the schema's column types, empty (nullable)
+    where a row was not scored: int columns Int64, float columns float64, bool boolean."""
+    types = schema.column_types()
     unscored = np.ones(n, dtype=bool)
     unscored[pos] = False
     out: dict[str, Any] = {}
     for c in cols:
-        wrap = None
-        if c in schema.signals:
+        kind, wrap = types[c], None
+        if kind == "int":
             values, wrap = np.zeros(n, dtype=np.int64), pd.arrays.IntegerArray
-        elif c == "low_confidence":
+        elif kind == "bool":
             values, wrap = np.zeros(n, dtype=bool), pd.arrays.BooleanArray
-        elif c in floats:
+        elif kind == "float":
             values = np.full(n, np.nan)
         else:
             values = np.full(n, None, dtype=object)
@@ -204,11 +204,12 @@ def _keep_frame(index: int, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _write_chunk(work: Path, fmt: str, index: int, frame: pd.DataFrame) -> int:
+def _write_chunk(work: Path, fmt: str, types: dict[str, str], index: int,
+                 frame: pd.DataFrame) -> int:
     """Write one scored chunk into the work folder (atomically); runs where it was scored,
     so a worker serialises its own rows and the parent only keeps the books."""
     with atomic_output(work / f"chunk-{index:06d}.{fmt}") as tmp, \
-            ChunkWriter(tmp, fmt, header=index == 0) as w:
+            ChunkWriter(tmp, fmt, header=index == 0, types=types) as w:
         w.write(frame)
     return len(frame)
 
@@ -277,8 +278,8 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
     in_fmt = detect_format(input, in_fmt)
     out_fmt = output_format or ("csv" if to_stdout else None)
     out_fmt = detect_format(output, out_fmt)
-    if to_stdout and out_fmt not in ("csv", "jsonl"):
-        raise InputError(f"stdout output must be csv or jsonl, got {out_fmt}")
+    if to_stdout and not get_format(out_fmt).streams:
+        raise InputError(f"stdout output must be csv, tsv or jsonl, got {out_fmt}")
     if resume and (to_stdout or from_stdin):
         raise InputError("--resume needs a real input and output file, not '-'")
     summary = ScoreSummary(output=str(output))
@@ -315,7 +316,7 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
 
     if to_stdout:
         results = _run(enumerate(all_chunks()), model, text_column, evidence, id_column, jobs)
-        with ChunkWriter(sys.stdout, out_fmt) as writer:
+        with ChunkWriter(sys.stdout, out_fmt, types=model.schema.column_types()) as writer:
             for frame, meta in results:
                 writer.write(frame)
                 account(meta, len(frame))
@@ -340,7 +341,7 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
         summary.resumed_rows += len(skipped)
     summary.resumed_chunks = done
     index = done
-    finish = functools.partial(_write_chunk, work, out_fmt)
+    finish = functools.partial(_write_chunk, work, out_fmt, model.schema.column_types())
     for n_rows, meta in _run(enumerate(remaining, start=done), model, text_column, evidence,
                              id_column, jobs, finish):
         (work / f"chunk-{index:06d}.json").write_text(json.dumps(meta))
@@ -348,7 +349,7 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
         account(meta, n_rows)
         index += 1
     summary.chunks = index
-    _join(work, index, output, out_fmt)
+    join_files([work / f"chunk-{k:06d}.{out_fmt}" for k in range(index)], output, out_fmt)
     shutil.rmtree(work, ignore_errors=True)
     summary.scored = summary.rows - summary.n_errors
     return summary
@@ -381,27 +382,3 @@ def _write_state(work: Path, options: dict[str, Any], chunks_done: int) -> None:
     tmp = work / (_STATE + ".tmp")
     tmp.write_text(json.dumps({"options": options, "chunks_done": chunks_done}))
     os.replace(tmp, work / _STATE)
-
-
-def _join(work: Path, n: int, output: str | os.PathLike, fmt: str) -> None:
-    """Join the chunk files into ``output`` (temporary file renamed into place)."""
-    parts = [work / f"chunk-{k:06d}.{fmt}" for k in range(n)]
-    with atomic_output(output) as tmp:
-        if fmt in ("csv", "tsv", "jsonl"):
-            with open(tmp, "wb") as out:
-                for p in parts:
-                    with open(p, "rb") as fh:
-                        shutil.copyfileobj(fh, out, 1 << 20)
-        elif fmt == "parquet":
-            import pyarrow.parquet as pq
-            writer = None
-            for p in parts:
-                table = pq.read_table(p)
-                if writer is None:
-                    writer = pq.ParquetWriter(tmp, table.schema)
-                writer.write_table(table.cast(writer.schema))
-            if writer is not None:
-                writer.close()
-        else:  # xlsx cannot be appended to; Excel files are small by nature
-            frame = pd.concat([pd.read_excel(p, dtype=object) for p in parts], ignore_index=True)
-            frame.to_excel(tmp, index=False, engine="openpyxl")

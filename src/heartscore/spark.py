@@ -21,9 +21,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import HeartscoreError, InputError, ModelCompatibilityError
-from .labels import LabelSchema
+from .labels import ERROR_COLUMN, EVIDENCE_COLUMN, MODEL_COLUMN, LabelSchema
 from .model import Model
-from .results import ERROR_COLUMN, MODEL_COLUMN
 from .scoring import score_frame
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,7 +33,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["score", "output_schema", "label_columns", "EVIDENCE_COLUMN"]
 
 #: Name of the JSON evidence column added by ``evidence=True`` (as the CLI's ``--evidence``).
-EVIDENCE_COLUMN = "evidence"
 
 # Per Python worker process: score() call key -> unpickled Model (never unpickled per batch).
 _MODELS: dict[str, Model] = {}
@@ -68,13 +66,11 @@ def output_schema(input_schema: "StructType", schema: LabelSchema, *,
     rows with no usable text have null labels.
     """
     T = _import_pyspark()
-    types: dict[str, Any] = {"polarity": T.StringType(), "heart_score": T.DoubleType(),
-                             "confidence": T.DoubleType(), "low_confidence": T.BooleanType()}
-    types.update({s: T.IntegerType() for s in schema.signals})
-    types.update({c: T.DoubleType() for c in schema.proba_columns()})
-    types.update({EVIDENCE_COLUMN: T.StringType(), ERROR_COLUMN: T.StringType(),
-                  MODEL_COLUMN: T.StringType()})
-    fields = [T.StructField(c, types[c], True) for c in label_columns(schema, evidence=evidence)]
+    spark_type = {"string": T.StringType, "int": T.IntegerType, "float": T.DoubleType,
+                  "bool": T.BooleanType}
+    kinds = schema.column_types()
+    fields = [T.StructField(c, spark_type[kinds[c]](), True)
+              for c in label_columns(schema, evidence=evidence)]
     return T.StructType([*input_schema.fields, *fields])
 
 
@@ -143,9 +139,7 @@ def score(df: "DataFrame", text_col: str = "text", *, model: Model | None = None
     fn = functools.partial(_score_batches, payload=payload, key=uuid.uuid4().hex,
                            driver_versions=_versions(), text_col=text_col, evidence=evidence,
                            batch_size=batch_size, columns=[f.name for f in out_schema.fields],
-                           int_columns=list(model.schema.signals),
-                           float_columns=["heart_score", "confidence",
-                                          *model.schema.proba_columns()])
+                           types=model.schema.column_types())
     return df.mapInPandas(fn, schema=out_schema)
 
 
@@ -192,15 +186,15 @@ def _worker_model(payload: "Broadcast", key: str, driver_versions: dict[str, str
 
 def _score_batches(batches: Iterator[pd.DataFrame], *, payload: "Broadcast", key: str,
                    driver_versions: dict[str, str], text_col: str, evidence: bool,
-                   batch_size: int, columns: list[str], int_columns: list[str],
-                   float_columns: list[str]) -> Iterator[pd.DataFrame]:
+                   batch_size: int, columns: list[str],
+                   types: dict[str, str]) -> Iterator[pd.DataFrame]:
     """mapInPandas body (runs on executors): score each pandas batch with the cached model."""
     model = _worker_model(payload, key, driver_versions)
     for pdf in batches:
         for start in range(0, max(len(pdf), 1), batch_size):
             part = pdf.iloc[start:start + batch_size].reset_index(drop=True)
             yield _typed(_score_part(model, part, text_col, evidence),
-                         int_columns, float_columns)[columns]
+                         types)[columns]
 
 
 def _score_part(model: Model, pdf: pd.DataFrame, text_col: str, evidence: bool) -> pd.DataFrame:
@@ -215,12 +209,16 @@ def _score_part(model: Model, pdf: pd.DataFrame, text_col: str, evidence: bool) 
     return frame
 
 
-def _typed(frame: pd.DataFrame, int_columns: list[str],
-           float_columns: list[str]) -> pd.DataFrame:
-    """Give the object-typed label columns nullable dtypes that Arrow converts exactly."""
-    for c in int_columns:
-        frame[c] = pd.array(frame[c].tolist(), dtype="Int32")
-    for c in float_columns:
-        frame[c] = pd.to_numeric(frame[c]).astype(np.float64)
-    frame["low_confidence"] = pd.array(frame["low_confidence"].tolist(), dtype="boolean")
+def _typed(frame: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:
+    """Give the label columns the nullable dtypes of their schema type, which Arrow
+    converts exactly (ints as Int32 for Spark's IntegerType)."""
+    for c, kind in types.items():
+        if c not in frame.columns:
+            continue
+        if kind == "int":
+            frame[c] = pd.array(frame[c].tolist(), dtype="Int32")
+        elif kind == "float":
+            frame[c] = pd.to_numeric(frame[c]).astype(np.float64)
+        elif kind == "bool":
+            frame[c] = pd.array(frame[c].tolist(), dtype="boolean")
     return frame

@@ -17,8 +17,8 @@ from typing import Any
 import pandas as pd
 from scipy.stats import t as student_t
 
-from .corpus import iter_chunks, write_table
 from .errors import InputError
+from .io import iter_chunks, write_table
 from .labels import CORE_SIGNALS
 
 __all__ = ["Summarizer", "summarize_frame", "summarize_file", "SMALL_GROUP"]

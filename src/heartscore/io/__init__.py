@@ -1,0 +1,11 @@
+"""Tables in and out: one registry of formats (:mod:`heartscore.io.formats`) and the
+functions that read and write through it (:mod:`heartscore.io.files`)."""
+from .files import (REPLACEMENT_NOTE, TEXT_COLUMN_HINTS, ChunkWriter, atomic_output, count_rows,
+                    detect_format, detect_text_column, get_format, iter_chunks, join_files,
+                    read_table, write_table)
+from .formats import EXTENSIONS, FORMATS, Format, register, unregister
+
+__all__ = ["FORMATS", "EXTENSIONS", "Format", "REPLACEMENT_NOTE", "TEXT_COLUMN_HINTS",
+           "ChunkWriter", "atomic_output", "count_rows", "detect_format", "detect_text_column",
+           "get_format", "iter_chunks", "join_files", "read_table", "register", "unregister",
+           "write_table"]

@@ -1,0 +1,156 @@
+"""Reading and writing tables through the format registry: format detection, chunked
+reading (files or stdin), atomic writes, chunk writers, joining chunk files, row counts,
+and the text-column guess. Knows files and formats, not models."""
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import InputError
+from .formats import EXTENSIONS, FORMATS, Format
+
+__all__ = ["REPLACEMENT_NOTE", "TEXT_COLUMN_HINTS", "detect_format", "get_format", "iter_chunks",
+           "read_table", "write_table", "atomic_output", "ChunkWriter", "join_files",
+           "count_rows", "detect_text_column"]
+
+#: Note on rows whose text holds U+FFFD (bytes that could not be decoded were replaced).
+REPLACEMENT_NOTE = "undecodable bytes replaced (U+FFFD); pass --encoding if the file is not UTF-8"
+#: Column names that usually hold the feedback text, most likely first.
+TEXT_COLUMN_HINTS = ("text", "review", "review_text", "comment", "comments", "feedback",
+                     "body", "message", "content", "verbatim", "tweet", "response")
+
+
+def get_format(name: str) -> Format:
+    """The registered format ``name``."""
+    if name not in FORMATS:
+        raise InputError(f"unknown format {name!r}; expected one of {', '.join(FORMATS)}")
+    return FORMATS[name]
+
+
+def detect_format(path: str | os.PathLike, fmt: str | None = None) -> str:
+    """The file format from ``fmt`` or the file extension."""
+    if fmt:
+        return get_format(fmt).name
+    ext = Path(str(path)).suffix.lower()
+    if ext not in EXTENSIONS:
+        raise InputError(f"cannot tell the format of {path!s} from its extension {ext or '(none)'}"
+                         f"; use one of {', '.join(sorted(EXTENSIONS))} or pass --format")
+    return EXTENSIONS[ext]
+
+
+def iter_chunks(path: Any, *, fmt: str | None = None, chunksize: int = 10_000,
+                encoding: str | None = None, sheet: str | None = None) -> Iterator[pd.DataFrame]:
+    """Read a table in chunks of ``chunksize`` rows with all columns as strings (no type
+    guessing that would change ids or texts). Undecodable bytes are replaced, never fatal.
+    ``path`` may also be an open text stream (stdin) for a format that streams."""
+    if hasattr(path, "read"):
+        f = get_format(fmt or "csv")
+        if f.read_stream is None:
+            streaming = ", ".join(n for n, g in FORMATS.items() if g.streams)
+            raise InputError(f"standard input must be {streaming}, got {f.name}")
+        yield from f.read_stream(path, chunksize)
+        return
+    f = get_format(detect_format(path, fmt))
+    if not Path(str(path)).exists():
+        raise InputError(f"input file {path} does not exist; check the path")
+    yield from f.read(path, chunksize, encoding, sheet)
+
+
+def read_table(path: str | os.PathLike, **kwargs: Any) -> pd.DataFrame:
+    """Read a whole table (see :func:`iter_chunks` for options)."""
+    chunks = list(iter_chunks(path, **kwargs))
+    return pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame()
+
+
+def write_table(df: pd.DataFrame, path: str | os.PathLike, *, fmt: str | None = None,
+                types: Mapping[str, str] | None = None) -> Path:
+    """Write a table atomically (temporary file renamed into place)."""
+    fmt = detect_format(path, fmt)
+    with atomic_output(path) as tmp:
+        with ChunkWriter(tmp, fmt, types=types) as w:
+            w.write(df)
+    return Path(path)
+
+
+@contextmanager
+def atomic_output(path: str | os.PathLike) -> Iterator[str]:
+    """Yield a temporary path beside ``path``; rename it into place only on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".part{path.suffix}")
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs get the usual permissions
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+class ChunkWriter:
+    """Append DataFrame chunks to one file of a registered format (or to an open text
+    stream for a format that streams). ``header=False`` omits a CSV/TSV header (a
+    continuation); ``types`` fixes column types where the format stores them."""
+
+    def __init__(self, path: Any, fmt: str, *, header: bool = True,
+                 types: Mapping[str, str] | None = None) -> None:
+        self.path, self.fmt, self.header, self.types = path, fmt, header, types
+        self._writer: Any = None
+
+    def __enter__(self) -> "ChunkWriter":
+        f = get_format(self.fmt)
+        if hasattr(self.path, "write") and not f.streams:
+            raise InputError(f"{f.name} cannot be written to a stream")
+        self._writer = f.writer(self.path, self.header, self.types)
+        return self
+
+    def write(self, df: pd.DataFrame) -> None:
+        """Append one chunk."""
+        self._writer.write(df)
+
+    def __exit__(self, *exc: Any) -> None:
+        self._writer.close()
+
+
+def join_files(parts: list[Path], output: str | os.PathLike, fmt: str) -> None:
+    """Join chunk files of one format into ``output`` (temporary file renamed into place)."""
+    with atomic_output(output) as tmp:
+        get_format(fmt).join(parts, tmp)
+
+
+def count_rows(path: str) -> int | None:
+    """Data rows in a file, cheaply (for a progress bar's ETA; approximate for CSVs with
+    quoted newlines); None when unknown."""
+    try:
+        return get_format(detect_format(path)).count_rows(path)
+    except (OSError, InputError):
+        return None
+
+
+def detect_text_column(columns: list[str], sample: pd.DataFrame | None = None) -> tuple[str, str]:
+    """Choose the text column: a known name, else the column with the longest texts.
+
+    Returns (column, reason). Raises :class:`InputError` when no column qualifies.
+    """
+    lower = {c.lower().strip(): c for c in columns}
+    for hint in TEXT_COLUMN_HINTS:
+        if hint in lower:
+            return lower[hint], f"column named {lower[hint]!r}"
+    if sample is not None and len(sample):
+        lengths = {c: sample[c].astype(str).str.len().mean() for c in columns
+                   if pd.api.types.is_string_dtype(sample[c]) or sample[c].dtype == object}
+        if lengths:
+            best = max(lengths, key=lengths.get)
+            if lengths[best] >= 15:
+                return best, f"longest texts on average ({lengths[best]:.0f} characters)"
+    raise InputError(f"cannot tell which column holds the text; columns are {', '.join(columns)}"
+                     "; pass --text-column NAME")
