@@ -81,24 +81,28 @@ def figures() -> str:
     kt.index.name = "Cohen's κ, pass a vs b"
     parts.append("### Agreement of the two blind passes\n\n" + md(kt))
 
-    rp_path = REAL / "repass_b1_safety.csv"
-    if rp_path.exists():
-        rp = pd.read_csv(rp_path, dtype=str).pivot(index="id", columns="pass", values="safety")
+    rows = {}
+    for rp_path in sorted(REAL.glob("repass_*_*.csv")):
+        batch, signal = rp_path.stem.split("_")[1:3]
+        rp = pd.read_csv(rp_path, dtype=str).pivot(index="id", columns="pass", values=signal)
         rp = rp.join(units.set_index("id")["source"])
-        before = wide[wide["batch"] == "b1"].set_index("id")
-        rows = {}
+        before = wide[wide["batch"] == batch].set_index("id")
         for src, g in rp.groupby("source"):
-            b = before.loc[g.index]
-            rows[src] = {"before (b1 passes, rulings R1-R4)": kappa(b, "safety"),
-                         "after (fresh passes, rulings R1-R19)": f"{cohen_kappa_score(g['a'], g['b']):.2f}",
-                         "texts": len(g)}
+            rows[f"{batch} {signal}, {src}"] = {
+                "before (the batch's passes)": kappa(before.loc[g.index], signal),
+                "after (fresh passes, later rulings)": f"{cohen_kappa_score(g['a'], g['b']):.2f}",
+                "texts": len(g)}
+    if rows:
         rt = pd.DataFrame(rows).T
-        rt.index.name = "safety κ, batch b1"
-        parts.append("### Safety re-read where b1 fell below κ 0.6\n\nIn batch b1, `safety` agreement "
-                     "on the hotel and food sources was under 0.6 (most disagreements were whether a "
-                     "clean room is `safety +1`). After rulings R5–R19, two fresh blind readers re-read "
-                     "`safety` alone on those 600 texts (`repass_b1_safety.csv`, brief "
-                     "`briefs/reader-safety-repass.md`):\n\n" + md(rt))
+        rt.index.name = "signal re-read"
+        parts.append("### Signals re-read where a batch fell below κ 0.6\n\nWhere a signal's "
+                     "agreement on a source fell under 0.6, the rulings were extended (b1 safety: "
+                     "R5–R19, mostly whether a clean room is `safety +1`; b3 trust: R29–R30, "
+                     "buying a product again and items unlike their picture) and two fresh blind "
+                     "readers re-read that signal alone on the batch's texts of those sources "
+                     "(`repass_<batch>_<signal>.csv`, briefs `briefs/reader-*-repass.md`). "
+                     "The re-reads measure agreement after the rulings; the corpus labels are "
+                     "the adjudicated ones.\n\n" + md(rt))
 
     n = len(adj)
     won_a = int((adj.final == adj.a).sum())

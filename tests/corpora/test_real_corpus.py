@@ -150,3 +150,15 @@ def test_every_unit_comes_from_its_source_row():
             for p in pieces:
                 assert p.strip() in src_text, (u["id"], p[:60])
             assert rows[row_id]["licence"] == SOURCES[src][1]
+
+
+def test_volume_sources_and_every_signal_label(real):
+    """The corpus's size targets: >= 5,000 texts, >= 300 per source, no source over 30%,
+    >= 200 real examples of each of the 8 signal labels, >= 20% texts with no signal."""
+    assert len(real) >= 5000
+    share = real["source"].value_counts(normalize=True)
+    assert real["source"].value_counts().min() >= 300 and share.max() <= 0.30, share.to_dict()
+    for s in SIGNALS:
+        for v in (1, -1):
+            assert (real[s] == v).sum() >= 200, (s, v, int((real[s] == v).sum()))
+    assert (real[SIGNALS] == 0).all(axis=1).mean() >= 0.20
