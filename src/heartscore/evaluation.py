@@ -10,6 +10,7 @@ import numpy as np
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
 __all__ = ["label_report", "polarity_macro_f1", "signal_macro_f1", "bootstrap_ci",
+           "binary_f1_table", "macro_f1_interval",
            "brier_score", "reliability_table", "uncertainty"]
 
 
@@ -77,6 +78,38 @@ def signal_macro_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     return float(_macro_f1_weighted(t, p, np.ones((1, len(t))))[0])
 
 
+def _counts(idx: np.ndarray) -> np.ndarray:
+    """(b, n) row indices of b resamples -> (b, n) how often each row was drawn."""
+    b, n = idx.shape
+    flat = (idx + (np.arange(b) * n)[:, None]).ravel()
+    return np.bincount(flat, minlength=b * n).reshape(b, n).astype(float)
+
+
+def binary_f1_table(hits_true: np.ndarray, hits_pred: np.ndarray) -> dict[str, np.ndarray]:
+    """Per binary class (columns of the (n, k) boolean arrays): precision, recall, F1 and
+    gold support."""
+    t, p = np.asarray(hits_true, bool), np.asarray(hits_pred, bool)
+    tp = (t & p).sum(0).astype(float)
+    fp, fn = (~t & p).sum(0), (t & ~p).sum(0)
+    prec = np.divide(tp, tp + fp, out=np.zeros_like(tp), where=(tp + fp) > 0)
+    rec = np.divide(tp, tp + fn, out=np.zeros_like(tp), where=(tp + fn) > 0)
+    return {"precision": prec, "recall": rec, "f1": _f1_from_counts(tp, fp, fn),
+            "support": t.sum(0)}
+
+
+def macro_f1_interval(hits_true: np.ndarray, hits_pred: np.ndarray, *, n_boot: int = 1000,
+                      seed: int = 0, alpha: float = 0.05) -> tuple[float, float, float]:
+    """(point, low, high): macro-F1 over the binary classes (columns) of the (n, k) boolean
+    arrays, with a percentile bootstrap interval over rows (all resamples at once)."""
+    t, p = np.asarray(hits_true, bool), np.asarray(hits_pred, bool)
+    n = len(t)
+    point = float(_macro_f1_weighted(t, p, np.ones((1, n)))[0])
+    rng = np.random.default_rng(seed)
+    w = _counts(rng.integers(0, n, (n_boot, n)))
+    lo, hi = np.quantile(_macro_f1_weighted(t, p, w), [alpha / 2, 1 - alpha / 2])
+    return point, float(lo), float(hi)
+
+
 # metrics whose bootstrap is computed for all resamples at once: metric -> row hits
 _VECTORISED = {polarity_macro_f1: _polarity_hits, signal_macro_f1: _signal_hits}
 
@@ -100,9 +133,7 @@ def bootstrap_ci(metric, *arrays: np.ndarray, n_boot: int = 1000, seed: int = 0,
         for start in range(0, n_boot, step):
             b = min(step, n_boot - start)
             # one draw per resample, in the order the per-sample loop below makes them
-            idx = np.stack([rng.integers(0, n, n) for _ in range(b)])
-            flat = (idx + (np.arange(b) * n)[:, None]).ravel()
-            w = np.bincount(flat, minlength=b * n).reshape(b, n).astype(float)
+            w = _counts(np.stack([rng.integers(0, n, n) for _ in range(b)]))
             stats[start:start + b] = _macro_f1_weighted(t, p, w)
     else:
         stats = []

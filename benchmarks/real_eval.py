@@ -1,0 +1,259 @@
+"""The honest headline: leave-one-source-out evaluation on real customers' words.
+
+    python benchmarks/real_eval.py [--boot 1000] [--sources a,b] [--on dev] [--write]
+
+For each source of ``corpora/real/real.csv``: train on the hand-written corpus plus the
+real train rows of the *other* sources (thresholds tuned on the real dev rows of those
+sources only), then score that source's **test** rows. Beside it, on the same rows, VADER
+(its neutral band tuned on the same dev rows) and the shipped 0.1.0 model. Reported per
+source, pooled over all test rows, and on the ``random``-drawn test rows alone (the
+unbiased estimate): polarity macro-F1, the 8-label signal macro-F1 with a bootstrap 95%
+interval, and per-label precision / recall / F1 with gold support. In a source's macro
+figure, labels (and polarity classes) with fewer than 10 gold test rows are shown but left
+out; the table says how many each macro covers. The pooled row covers all 8 labels.
+
+Test rows are scored once per run, after every choice is made; each written run adds one
+to the test-read count kept in ``models/real_eval.json``. ``--on dev`` scores the held-out
+source's *dev* rows instead: the figure to choose features, weights and thresholds by
+(it never reads a test row). ``--write`` also rewrites the table in
+README.md between ``<!-- real-eval:start -->`` and ``<!-- real-eval:end -->``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import re
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import heartscore
+from heartscore.corpus import load_corpus
+from heartscore.evaluation import binary_f1_table, macro_f1_interval
+from heartscore.labels import CORE_SIGNALS, POLARITY
+from heartscore.training import TrainConfig, train
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT / "corpora" / "real" / "real.csv"
+OUT = ROOT / "models" / "real_eval.json"
+README = ROOT / "README.md"
+MIN_SUPPORT = 10
+SIGNAL_LABELS = [f"{s}{sign}" for s in CORE_SIGNALS for sign in ("+1", "-1")]
+VADER_GRID = np.round(np.arange(0.0, 0.81, 0.025), 3)
+
+
+# ------------------------------------------------------------------ label hits
+def polarity_hits(values) -> np.ndarray:
+    v = np.asarray(values, dtype=object)[:, None]
+    return v == np.asarray(POLARITY, dtype=object)[None, :]
+
+
+def signal_hits(frame: pd.DataFrame) -> np.ndarray:
+    cols = []
+    for s in CORE_SIGNALS:
+        v = frame[s].to_numpy(dtype=float)
+        cols += [v == 1, v == -1]
+    return np.stack(cols, axis=1)
+
+
+def macro(t: np.ndarray, p: np.ndarray, names: list[str], n_boot: int, all_labels: bool
+          ) -> dict:
+    """Macro-F1 over the labels with >= MIN_SUPPORT gold rows (all labels when asked), its
+    interval, and the per-label table."""
+    table = binary_f1_table(t, p)
+    keep = np.ones(t.shape[1], bool) if all_labels else table["support"] >= MIN_SUPPORT
+    out = {"labels": {n: {k: round(float(table[k][j]), 4) if k != "support" else int(table[k][j])
+                          for k in ("precision", "recall", "f1", "support")}
+                      for j, n in enumerate(names)},
+           "covered": [n for n, k in zip(names, keep) if k]}
+    if keep.any() and len(t):
+        v, lo, hi = macro_f1_interval(t[:, keep], p[:, keep], n_boot=n_boot)
+        out.update(value=round(v, 4), ci_low=round(lo, 4), ci_high=round(hi, 4))
+    return out
+
+
+def evaluate(gold: pd.DataFrame, pred: pd.DataFrame | None, pol_pred, n_boot: int,
+             all_labels: bool = False) -> dict:
+    """Polarity and (when ``pred`` has signals) signal figures of one system on rows."""
+    res = {"n": int(len(gold)),
+           "polarity": macro(polarity_hits(gold["polarity"]), polarity_hits(pol_pred),
+                             list(POLARITY), n_boot, all_labels)}
+    if pred is not None:
+        res["signals"] = macro(signal_hits(gold), signal_hits(pred), SIGNAL_LABELS, n_boot,
+                               all_labels)
+    return res
+
+
+# ------------------------------------------------------------------ systems
+def vader_compound(texts: list[str]) -> np.ndarray:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    sia = SentimentIntensityAnalyzer()
+    return np.array([sia.polarity_scores(t)["compound"] for t in texts])
+
+
+def vader_labels(comp: np.ndarray, band: float) -> np.ndarray:
+    return np.where(comp >= band, "good", np.where(comp <= -band, "bad", "neutral")).astype(object)
+
+
+def tune_vader(dev: pd.DataFrame) -> float:
+    """VADER's neutral band: the one with the best polarity macro-F1 on dev rows."""
+    comp = vader_compound(dev["text"].tolist())
+    t = polarity_hits(dev["polarity"])
+    scores = [macro_f1_interval(t, polarity_hits(vader_labels(comp, b)), n_boot=1)[0]
+              for b in VADER_GRID]
+    return float(VADER_GRID[int(np.argmax(scores))])
+
+
+def model_frame(model, texts: list[str]) -> pd.DataFrame:
+    cols = model.score_columns(texts)
+    return pd.DataFrame({"polarity": cols["polarity"],
+                         **{s: np.asarray(cols[s], dtype=float) for s in CORE_SIGNALS}})
+
+
+# ------------------------------------------------------------------ the run
+def run(sources: list[str] | None, n_boot: int, on: str = "test") -> dict:
+    real = pd.read_csv(REAL, dtype={"id": str, "source_id": str, "polarity": str},
+                       keep_default_na=False)
+    base = load_corpus()
+    shipped = heartscore.load()
+    sources = sources or sorted(real["source"].unique())
+    config = TrainConfig(with_base=True, company_weight=1.0)
+    per, pooled = {}, []
+    started = time.time()
+    for src in sources:
+        company = real[(real["source"] != src) & real["split"].isin(["train", "dev"])]
+        t0 = time.time()
+        model = train(company[["text", "polarity", *CORE_SIGNALS, "split"]].copy(), config,
+                      name=f"loso-without-{src}")
+        band = tune_vader(company[company["split"] == "dev"])
+        train_s = time.time() - t0
+        # every choice is made: now, and only now, the held-out source's test rows
+        test = real[(real["source"] == src) & (real["split"] == on)].reset_index(drop=True)
+        texts = test["text"].tolist()
+        ours, old = model_frame(model, texts), model_frame(shipped, texts)
+        vader = vader_labels(vader_compound(texts), band)
+        rnd = (test["drawn"] == "random").to_numpy()
+        per[src] = {
+            "rows": {"train_real": int((company["split"] == "train").sum()),
+                     "dev_real": int((company["split"] == "dev").sum()), "test": len(test),
+                     "test_random": int(rnd.sum())},
+            "vader_band": band, "train_seconds": round(train_s, 1),
+            "heartscore": evaluate(test, ours, ours["polarity"], n_boot),
+            "heartscore_0.1.0": evaluate(test, old, old["polarity"], n_boot),
+            "vader": evaluate(test, None, vader, n_boot),
+            "random_only": {
+                "heartscore": evaluate(test[rnd], ours[rnd], ours["polarity"][rnd], n_boot),
+                "heartscore_0.1.0": evaluate(test[rnd], old[rnd], old["polarity"][rnd], n_boot),
+                "vader": evaluate(test[rnd], None, vader[rnd], n_boot)},
+        }
+        pooled.append((test, ours, old, vader))
+        print(f"{src}: trained in {train_s:.0f} s; signals "
+              f"{per[src]['heartscore']['signals'].get('value')} (0.1.0 "
+              f"{per[src]['heartscore_0.1.0']['signals'].get('value')}), polarity "
+              f"{per[src]['heartscore']['polarity'].get('value')} (VADER "
+              f"{per[src]['vader']['polarity'].get('value')})", file=sys.stderr)
+    test = pd.concat([p[0] for p in pooled], ignore_index=True)
+    ours = pd.concat([p[1] for p in pooled], ignore_index=True)
+    old = pd.concat([p[2] for p in pooled], ignore_index=True)
+    vader = np.concatenate([p[3] for p in pooled])
+    rnd = (test["drawn"] == "random").to_numpy()
+    previous = json.loads(OUT.read_text()).get("test_reads", 0) if OUT.exists() else 0
+    return {
+        "date": date.today().isoformat(), "machine": f"{platform.machine()}, "
+        f"{platform.python_implementation()} {platform.python_version()}",
+        "corpus": {"file": "corpora/real/real.csv", "rows": int(len(real)),
+                   "sources": sources},
+        "config": config.to_dict(), "shipped_model": shipped.id, "bootstrap": n_boot,
+        "min_support": MIN_SUPPORT, "seconds": round(time.time() - started),
+        "scored_split": on, "test_reads": previous + (on == "test"),
+        "per_source": per,
+        "pooled": {"heartscore": evaluate(test, ours, ours["polarity"], n_boot, True),
+                   "heartscore_0.1.0": evaluate(test, old, old["polarity"], n_boot, True),
+                   "vader": evaluate(test, None, vader, n_boot, True)},
+        "pooled_random": {"heartscore": evaluate(test[rnd], ours[rnd], ours["polarity"][rnd],
+                                                 n_boot, True),
+                          "heartscore_0.1.0": evaluate(test[rnd], old[rnd],
+                                                       old["polarity"][rnd], n_boot, True),
+                          "vader": evaluate(test[rnd], None, vader[rnd], n_boot, True)},
+    }
+
+
+# ------------------------------------------------------------------ the table
+def _fig(m: dict) -> str:
+    if "value" not in m:
+        return "–"
+    return f"{m['value']:.2f} ({m['ci_low']:.2f}–{m['ci_high']:.2f})"
+
+
+def _cov(m: dict, total: int) -> str:
+    return f"{len(m['covered'])}/{total}"
+
+
+def markdown(res: dict) -> str:
+    rows = ["| held-out source | scored rows (random) | signals: heartscore (labels) | signals: "
+            "0.1.0 | polarity: heartscore (classes) | polarity: 0.1.0 | polarity: VADER |",
+            "|---|---|---|---|---|---|---|"]
+    for src, r in res["per_source"].items():
+        h, o, v = r["heartscore"], r["heartscore_0.1.0"], r["vader"]
+        rows.append(f"| {src} | {r['rows']['test']:,} ({r['rows']['test_random']:,}) | "
+                    f"{_fig(h['signals'])} ({_cov(h['signals'], 8)}) | {_fig(o['signals'])} | "
+                    f"{_fig(h['polarity'])} ({_cov(h['polarity'], 3)}) | {_fig(o['polarity'])} | "
+                    f"{_fig(v['polarity'])} |")
+    for name, key in (("**all test rows, pooled**", "pooled"),
+                      ("**random-drawn test rows, pooled**", "pooled_random")):
+        p = res[key]
+        rows.append(f"| {name} | {p['heartscore']['n']:,} | {_fig(p['heartscore']['signals'])} "
+                    f"(8/8) | {_fig(p['heartscore_0.1.0']['signals'])} | "
+                    f"{_fig(p['heartscore']['polarity'])} (3/3) | "
+                    f"{_fig(p['heartscore_0.1.0']['polarity'])} | {_fig(p['vader']['polarity'])} |")
+    per_label = ["", "Per label, all test rows pooled (heartscore leave-one-source-out / 0.1.0):",
+                 "", "| label | gold | precision | recall | F1 | F1 0.1.0 |", "|---|---|---|---|---|---|"]
+    h, o = res["pooled"]["heartscore"], res["pooled"]["heartscore_0.1.0"]
+    for group in ("polarity", "signals"):
+        for name, m in h[group]["labels"].items():
+            per_label.append(f"| {name} | {m['support']:,} | {m['precision']:.2f} | "
+                             f"{m['recall']:.2f} | {m['f1']:.2f} | "
+                             f"{o[group]['labels'][name]['f1']:.2f} |")
+    head = (f"Scored split: {res['scored_split']}. Measured {res['date']} ({res['machine']}, {res['seconds']} s for the whole run; "
+            f"bootstrap {res['bootstrap']} resamples; test rows read {res['test_reads']} "
+            f"time(s) in all). Macro-F1 with 95% intervals; a source's macro leaves out labels "
+            f"with under {res['min_support']} gold test rows (covered count in brackets).")
+    return "\n".join([head, "", *rows, *per_label])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--boot", type=int, default=1000, help="bootstrap resamples (default 1000)")
+    ap.add_argument("--sources", help="comma-separated sources to hold out (default: all)")
+    ap.add_argument("--on", choices=["test", "dev"], default="test",
+                    help="score the held-out source's test rows (the report) or dev rows "
+                         "(for choosing, never reads test)")
+    ap.add_argument("--write", action="store_true",
+                    help="write models/real_eval.json and the README table")
+    args = ap.parse_args()
+    if args.write and (args.on != "test" or args.sources):
+        ap.error("--write records the full report: all sources, --on test")
+    res = run(args.sources.split(",") if args.sources else None, args.boot, args.on)
+    table = markdown(res)
+    print(table)
+    if args.write:
+        OUT.write_text(json.dumps(res, indent=1) + "\n")
+        text = README.read_text()
+        new, k = re.subn(r"<!-- real-eval:start -->.*?<!-- real-eval:end -->",
+                         lambda m: "<!-- real-eval:start -->\n" + table + "\n<!-- real-eval:end -->",
+                         text, flags=re.S)
+        if k != 1:
+            print("README.md has no <!-- real-eval:start --> … <!-- real-eval:end --> block; "
+                  "the table was not written there", file=sys.stderr)
+        else:
+            README.write_text(new)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
