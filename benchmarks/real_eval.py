@@ -13,7 +13,8 @@ figure, labels (and polarity classes) with fewer than 10 gold test rows are show
 out; the table says how many each macro covers. The pooled row covers all 8 labels.
 
 Test rows are scored once per run, after every choice is made; each written run adds one
-to the test-read count kept in ``models/real_eval.json``. ``--on dev`` scores the held-out
+to the test-read count kept in ``models/real_eval.json``; the table is also drawn as
+``docs/real_eval.png``. ``--on dev`` scores the held-out
 source's *dev* rows instead: the figure to choose features, weights and thresholds by
 (it never reads a test row). ``--write`` also rewrites the table in
 README.md between ``<!-- real-eval:start -->`` and ``<!-- real-eval:end -->``.
@@ -33,60 +34,15 @@ import numpy as np
 import pandas as pd
 
 import heartscore
-from heartscore.corpus import load_corpus
-from heartscore.evaluation import binary_f1_table, macro_f1_interval
-from heartscore.labels import CORE_SIGNALS, POLARITY
+from heartscore.analysis.validation import MIN_SUPPORT, compare, predictions
+from heartscore.labels import CORE_SIGNALS
 from heartscore.training import TrainConfig, train
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "corpora" / "real" / "real.csv"
 OUT = ROOT / "models" / "real_eval.json"
 README = ROOT / "README.md"
-MIN_SUPPORT = 10
-SIGNAL_LABELS = [f"{s}{sign}" for s in CORE_SIGNALS for sign in ("+1", "-1")]
 VADER_GRID = np.round(np.arange(0.0, 0.81, 0.025), 3)
-
-
-# ------------------------------------------------------------------ label hits
-def polarity_hits(values) -> np.ndarray:
-    v = np.asarray(values, dtype=object)[:, None]
-    return v == np.asarray(POLARITY, dtype=object)[None, :]
-
-
-def signal_hits(frame: pd.DataFrame) -> np.ndarray:
-    cols = []
-    for s in CORE_SIGNALS:
-        v = frame[s].to_numpy(dtype=float)
-        cols += [v == 1, v == -1]
-    return np.stack(cols, axis=1)
-
-
-def macro(t: np.ndarray, p: np.ndarray, names: list[str], n_boot: int, all_labels: bool
-          ) -> dict:
-    """Macro-F1 over the labels with >= MIN_SUPPORT gold rows (all labels when asked), its
-    interval, and the per-label table."""
-    table = binary_f1_table(t, p)
-    keep = np.ones(t.shape[1], bool) if all_labels else table["support"] >= MIN_SUPPORT
-    out = {"labels": {n: {k: round(float(table[k][j]), 4) if k != "support" else int(table[k][j])
-                          for k in ("precision", "recall", "f1", "support")}
-                      for j, n in enumerate(names)},
-           "covered": [n for n, k in zip(names, keep) if k]}
-    if keep.any() and len(t):
-        v, lo, hi = macro_f1_interval(t[:, keep], p[:, keep], n_boot=n_boot)
-        out.update(value=round(v, 4), ci_low=round(lo, 4), ci_high=round(hi, 4))
-    return out
-
-
-def evaluate(gold: pd.DataFrame, pred: pd.DataFrame | None, pol_pred, n_boot: int,
-             all_labels: bool = False) -> dict:
-    """Polarity and (when ``pred`` has signals) signal figures of one system on rows."""
-    res = {"n": int(len(gold)),
-           "polarity": macro(polarity_hits(gold["polarity"]), polarity_hits(pol_pred),
-                             list(POLARITY), n_boot, all_labels)}
-    if pred is not None:
-        res["signals"] = macro(signal_hits(gold), signal_hits(pred), SIGNAL_LABELS, n_boot,
-                               all_labels)
-    return res
 
 
 # ------------------------------------------------------------------ systems
@@ -103,23 +59,25 @@ def vader_labels(comp: np.ndarray, band: float) -> np.ndarray:
 def tune_vader(dev: pd.DataFrame) -> float:
     """VADER's neutral band: the one with the best polarity macro-F1 on dev rows."""
     comp = vader_compound(dev["text"].tolist())
-    t = polarity_hits(dev["polarity"])
-    scores = [macro_f1_interval(t, polarity_hits(vader_labels(comp, b)), n_boot=1)[0]
-              for b in VADER_GRID]
+    scores = [compare(dev, pd.DataFrame({"polarity": vader_labels(comp, b)}), signals=False,
+                      n_boot=1)["polarity"]["value"] for b in VADER_GRID]
     return float(VADER_GRID[int(np.argmax(scores))])
 
 
-def model_frame(model, texts: list[str]) -> pd.DataFrame:
-    cols = model.score_columns(texts)
-    return pd.DataFrame({"polarity": cols["polarity"],
-                         **{s: np.asarray(cols[s], dtype=float) for s in CORE_SIGNALS}})
+def evaluate(gold: pd.DataFrame, pred: pd.DataFrame, n_boot: int, all_labels: bool = False,
+             signals: bool = True) -> dict:
+    return compare(gold.reset_index(drop=True), pred.reset_index(drop=True), signals=signals,
+                   n_boot=n_boot, min_support=0 if all_labels else MIN_SUPPORT)
+
+
+def vader_frame(labels) -> pd.DataFrame:
+    return pd.DataFrame({"polarity": np.asarray(labels, dtype=object)})
 
 
 # ------------------------------------------------------------------ the run
 def run(sources: list[str] | None, n_boot: int, on: str = "test") -> dict:
     real = pd.read_csv(REAL, dtype={"id": str, "source_id": str, "polarity": str},
                        keep_default_na=False)
-    base = load_corpus()
     shipped = heartscore.load()
     sources = sources or sorted(real["source"].unique())
     config = TrainConfig(with_base=True, company_weight=1.0)
@@ -135,21 +93,21 @@ def run(sources: list[str] | None, n_boot: int, on: str = "test") -> dict:
         # every choice is made: now, and only now, the held-out source's test rows
         test = real[(real["source"] == src) & (real["split"] == on)].reset_index(drop=True)
         texts = test["text"].tolist()
-        ours, old = model_frame(model, texts), model_frame(shipped, texts)
-        vader = vader_labels(vader_compound(texts), band)
+        ours, old = predictions(model, texts), predictions(shipped, texts)
+        vader = vader_frame(vader_labels(vader_compound(texts), band))
         rnd = (test["drawn"] == "random").to_numpy()
         per[src] = {
             "rows": {"train_real": int((company["split"] == "train").sum()),
                      "dev_real": int((company["split"] == "dev").sum()), "test": len(test),
                      "test_random": int(rnd.sum())},
             "vader_band": band, "train_seconds": round(train_s, 1),
-            "heartscore": evaluate(test, ours, ours["polarity"], n_boot),
-            "heartscore_0.1.0": evaluate(test, old, old["polarity"], n_boot),
-            "vader": evaluate(test, None, vader, n_boot),
+            "heartscore": evaluate(test, ours, n_boot),
+            "heartscore_0.1.0": evaluate(test, old, n_boot),
+            "vader": evaluate(test, vader, n_boot, signals=False),
             "random_only": {
-                "heartscore": evaluate(test[rnd], ours[rnd], ours["polarity"][rnd], n_boot),
-                "heartscore_0.1.0": evaluate(test[rnd], old[rnd], old["polarity"][rnd], n_boot),
-                "vader": evaluate(test[rnd], None, vader[rnd], n_boot)},
+                "heartscore": evaluate(test[rnd], ours[rnd], n_boot),
+                "heartscore_0.1.0": evaluate(test[rnd], old[rnd], n_boot),
+                "vader": evaluate(test[rnd], vader[rnd], n_boot, signals=False)},
         }
         pooled.append((test, ours, old, vader))
         print(f"{src}: trained in {train_s:.0f} s; signals "
@@ -160,7 +118,7 @@ def run(sources: list[str] | None, n_boot: int, on: str = "test") -> dict:
     test = pd.concat([p[0] for p in pooled], ignore_index=True)
     ours = pd.concat([p[1] for p in pooled], ignore_index=True)
     old = pd.concat([p[2] for p in pooled], ignore_index=True)
-    vader = np.concatenate([p[3] for p in pooled])
+    vader = pd.concat([p[3] for p in pooled], ignore_index=True)
     rnd = (test["drawn"] == "random").to_numpy()
     previous = json.loads(OUT.read_text()).get("test_reads", 0) if OUT.exists() else 0
     return {
@@ -172,14 +130,12 @@ def run(sources: list[str] | None, n_boot: int, on: str = "test") -> dict:
         "min_support": MIN_SUPPORT, "seconds": round(time.time() - started),
         "scored_split": on, "test_reads": previous + (on == "test"),
         "per_source": per,
-        "pooled": {"heartscore": evaluate(test, ours, ours["polarity"], n_boot, True),
-                   "heartscore_0.1.0": evaluate(test, old, old["polarity"], n_boot, True),
-                   "vader": evaluate(test, None, vader, n_boot, True)},
-        "pooled_random": {"heartscore": evaluate(test[rnd], ours[rnd], ours["polarity"][rnd],
-                                                 n_boot, True),
-                          "heartscore_0.1.0": evaluate(test[rnd], old[rnd],
-                                                       old["polarity"][rnd], n_boot, True),
-                          "vader": evaluate(test[rnd], None, vader[rnd], n_boot, True)},
+        "pooled": {"heartscore": evaluate(test, ours, n_boot, True),
+                   "heartscore_0.1.0": evaluate(test, old, n_boot, True),
+                   "vader": evaluate(test, vader, n_boot, True, signals=False)},
+        "pooled_random": {"heartscore": evaluate(test[rnd], ours[rnd], n_boot, True),
+                          "heartscore_0.1.0": evaluate(test[rnd], old[rnd], n_boot, True),
+                          "vader": evaluate(test[rnd], vader[rnd], n_boot, True, signals=False)},
     }
 
 
@@ -204,8 +160,8 @@ def markdown(res: dict) -> str:
                     f"{_fig(h['signals'])} ({_cov(h['signals'], 8)}) | {_fig(o['signals'])} | "
                     f"{_fig(h['polarity'])} ({_cov(h['polarity'], 3)}) | {_fig(o['polarity'])} | "
                     f"{_fig(v['polarity'])} |")
-    for name, key in (("**all test rows, pooled**", "pooled"),
-                      ("**random-drawn test rows, pooled**", "pooled_random")):
+    for name, key in (("**all scored rows, pooled**", "pooled"),
+                      ("**random-drawn scored rows, pooled**", "pooled_random")):
         p = res[key]
         rows.append(f"| {name} | {p['heartscore']['n']:,} | {_fig(p['heartscore']['signals'])} "
                     f"(8/8) | {_fig(p['heartscore_0.1.0']['signals'])} | "
@@ -224,6 +180,41 @@ def markdown(res: dict) -> str:
             f"time(s) in all). Macro-F1 with 95% intervals; a source's macro leaves out labels "
             f"with under {res['min_support']} gold test rows (covered count in brackets).")
     return "\n".join([head, "", *rows, *per_label])
+
+
+def chart(res: dict, path: Path) -> None:
+    """The per-source table as a picture: macro-F1 with its interval for each system."""
+    import altair as alt
+    rows = []
+    sources = [*res["per_source"], "all, pooled"]
+    for src in sources:
+        r = res["pooled"] if src == "all, pooled" else res["per_source"][src]
+        for system, key in (("heartscore, leave-one-source-out", "heartscore"),
+                            ("heartscore 0.1.0 (hand-written corpus)", "heartscore_0.1.0"),
+                            ("VADER", "vader")):
+            for what in ("signals", "polarity"):
+                m = r[key].get(what, {})
+                if "value" in m:
+                    rows.append({"source": src, "system": system, "figure": what,
+                                 "F1": m["value"], "low": m["ci_low"], "high": m["ci_high"]})
+    data = pd.DataFrame(rows)
+    systems = list(dict.fromkeys(data["system"]))
+
+    def panel(what: str):
+        d = alt.Chart(data[data["figure"] == what]).encode(
+            y=alt.Y("source:N", sort=sources, title=None),
+            yOffset=alt.YOffset("system:N", sort=systems),
+            color=alt.Color("system:N", sort=systems,
+                            legend=alt.Legend(orient="bottom", title=None, labelLimit=400)))
+        return alt.layer(
+            d.mark_bar().encode(x=alt.X("F1:Q", scale=alt.Scale(domain=[0, 1]),
+                                        title=f"{what} macro-F1 (95% interval)")),
+            d.mark_rule(color="black").encode(x="low:Q", x2="high:Q"),
+        ).properties(width=260, height=alt.Step(9))
+
+    fig = alt.hconcat(panel("signals"), panel("polarity")).properties(
+        title=f"Real feedback, each source held out ({res['scored_split']} rows, {res['date']})")
+    fig.save(str(path), scale_factor=1.5)
 
 
 def main() -> int:
@@ -247,6 +238,7 @@ def main() -> int:
         new, k = re.subn(r"<!-- real-eval:start -->.*?<!-- real-eval:end -->",
                          lambda m: "<!-- real-eval:start -->\n" + table + "\n<!-- real-eval:end -->",
                          text, flags=re.S)
+        chart(res, ROOT / "docs" / "real_eval.png")
         if k != 1:
             print("README.md has no <!-- real-eval:start --> … <!-- real-eval:end --> block; "
                   "the table was not written there", file=sys.stderr)

@@ -103,9 +103,20 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--model", help="model .joblib (default: the shipped model)")
     e.add_argument("--text-column", default="text")
     e.add_argument("--json", action="store_true", help="print the full report as JSON")
-    e.add_argument("--cv", type=int, metavar="K",
+    how = e.add_mutually_exclusive_group()
+    how.add_argument("--cv", type=int, metavar="K",
                    help="instead: K-fold cross-validation of training on this file "
                         "(stratified on polarity)")
+    how.add_argument("--by", metavar="COLUMN",
+                   help="instead: leave one group out by COLUMN (e.g. source, store): train on "
+                        "the other groups, score the one left out, for each group")
+    how.add_argument("--learning-curve", nargs="?", const="0,100,250,500,1000,all",
+                   metavar="SIZES",
+                   help="instead: F1 on a held-out quarter of the file against how many of "
+                        "its rows are added to the base corpus in training (default sizes "
+                        "0,100,250,500,1000,all)")
+    e.add_argument("--with-base", action="store_true",
+                   help="with --by: mix the shipped base corpus into each training run")
 
     i = sub.add_parser("info", help="show a model's card",
                        epilog="example:\n  heartscore info --model models/acme.joblib",
@@ -265,10 +276,60 @@ def _suggest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fig(m: dict) -> str:
+    if "value" not in m:
+        return "   –   "
+    return f"{m['value']:.3f} ({m['ci_low']:.3f}-{m['ci_high']:.3f})"
+
+
+def _evaluate_by(args: argparse.Namespace, df) -> int:
+    from dataclasses import replace
+
+    from .analysis.validation import leave_group_out
+    config = replace(_config(args), with_base=args.with_base, text_column="text")
+    out = leave_group_out(df, args.by, config, text_column=args.text_column)
+    if args.json:
+        print(json.dumps(out, indent=2))
+        return 0
+    print(f"leave one {args.by} out: train on the other groups, score the one left out "
+          "(macro-F1, 95% CI; labels with < 10 gold rows left out of a group's macro)")
+    print(f"{args.by[:24]:24s} {'rows':>6s}  {'polarity':22s} {'signals':22s} labels")
+    for g, r in list(out["groups"].items()) + [("(pooled)", out["pooled"])]:
+        print(f"{str(g)[:24]:24s} {r['n']:6d}  {_fig(r['polarity']):22s} "
+              f"{_fig(r['signals']):22s} {len(r['signals']['covered'])}/8")
+    if out["skipped"]:
+        print(f"skipped (fewer than 20 rows): {', '.join(map(str, out['skipped']))}")
+    return 0
+
+
+def _evaluate_curve(args: argparse.Namespace, df) -> int:
+    from .analysis.validation import learning_curve
+    sizes = [s.strip() for s in args.learning_curve.split(",") if s.strip()]
+    bad = [s for s in sizes if s != "all" and not s.isdigit()]
+    if bad:
+        raise InputError(f"--learning-curve takes row counts or 'all', e.g. 0,100,500,all; "
+                         f"found {', '.join(bad)}")
+    out = learning_curve(df, [s if s == "all" else int(s) for s in sizes], _config(args),
+                         text_column=args.text_column)
+    if args.json:
+        print(json.dumps(out, indent=2))
+        return 0
+    print(f"learning curve: base corpus + N of your rows in training, scored on "
+          f"{out['holdout_rows']} held-out rows of your file (macro-F1, 95% CI)")
+    print(f"{'N rows':>7s}  {'polarity':22s} signals")
+    for p in out["points"]:
+        print(f"{p['rows']:7d}  {_fig(p['polarity']):22s} {_fig(p['signals'])}")
+    return 0
+
+
 def _evaluate(args: argparse.Namespace) -> int:
     from .corpus import check_labeled, labels_matrix
     from .io import read_table
     df = read_table(args.input)
+    if args.by:
+        return _evaluate_by(args, df)
+    if args.learning_curve:
+        return _evaluate_curve(args, df)
     if args.cv:
         from .training import cross_validate
         args.signals, args.with_base = None, False
