@@ -138,7 +138,8 @@ def real_section(card: dict) -> list[str]:
     lines = ["## On real feedback (read this first)", "",
              f"Scored on the test rows of `corpora/real/` ({r['corpus']['rows']:,} real texts from "
              f"{len(r['corpus']['sources'])} sources, each read twice and adjudicated), measured "
-             f"{r['date']} by `python benchmarks/real_eval.py`. This model was trained on the "
+             f"{r['date']} by `python benchmarks/real_eval.py` (the real test rows have been "
+             f"scored {r['test_reads']} time(s) in all, each a full report). This model was trained on the "
              "hand-written corpus only, so every real source is one it never saw. Beside it: a "
              "model trained leave-one-source-out (hand-written corpus + real train rows of the "
              "other sources) and VADER. Macro-F1 with 95% intervals.", "",
