@@ -83,8 +83,8 @@ def test_skops_round_trip_and_untrusted_types_are_refused(model, tmp_path):
     evil = tmp_path / "evil.skops"
     sio.dump(Smuggled(), evil)
     card = json.loads(card_path(path).read_text())
-    from heartscore.persistence import sha256_file
-    card["artifact"]["sha256"] = sha256_file(evil)
+    from heartscore.corpus import file_sha256
+    card["artifact"]["sha256"] = file_sha256(evil)
     card_path(evil).write_text(json.dumps(card))
     with pytest.raises(ModelCompatibilityError, match="does not trust"):
         load(evil)

@@ -11,7 +11,6 @@ downloaded.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -22,10 +21,11 @@ from typing import Any
 
 import joblib
 
+from .corpus import file_sha256
 from .errors import ModelCompatibilityError
 from .model import Model
 
-__all__ = ["save", "load", "card_path", "sha256_file", "versions", "default_model_path",
+__all__ = ["save", "load", "card_path", "versions", "default_model_path",
            "FORMAT", "TRUSTED_TYPES"]
 
 FORMAT = {"name": "heartscore-model", "version": 1}
@@ -51,15 +51,6 @@ def versions() -> dict[str, str]:
     return {"heartscore": __version__, "scikit-learn": sklearn.__version__,
             "spacy": spacy.__version__, "vaderSentiment": vader, "spacy-lookups-data": lookups,
             "python": platform.python_version()}
-
-
-def sha256_file(path: str | os.PathLike) -> str:
-    """SHA-256 of a file, streamed."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def card_path(path: str | os.PathLike) -> Path:
@@ -103,7 +94,7 @@ def save(model: Model, path: str | os.PathLike, *, card_extra: dict[str, Any] | 
             sio.dump(model.estimator, tmp)
         else:
             joblib.dump(model.estimator, tmp, compress=3)
-        digest = sha256_file(tmp)
+        digest = file_sha256(tmp)
         card = dict(model.card)
         card.update(card_extra or {})
         card.update({"format": FORMAT, "versions": versions(),
@@ -138,7 +129,7 @@ def load(path: str | os.PathLike | None = None) -> Model:
     except (OSError, json.JSONDecodeError) as exc:
         raise ModelCompatibilityError(f"model card {cpath} is not valid JSON ({exc})") from exc
     check_card(card)
-    digest = sha256_file(path)
+    digest = file_sha256(path)
     if digest != card.get("artifact", {}).get("sha256"):
         raise ModelCompatibilityError(f"{path.name} does not match its card (sha256 {digest[:12]}… "
                                       f"vs {card.get('artifact', {}).get('sha256', '?')[:12]}…); "
