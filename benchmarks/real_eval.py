@@ -75,12 +75,12 @@ def vader_frame(labels) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ the run
-def run(sources: list[str] | None, n_boot: int, on: str = "test") -> dict:
+def run(sources: list[str] | None, n_boot: int, on: str = "test", weight: float = 1.0) -> dict:
     real = pd.read_csv(REAL, dtype={"id": str, "source_id": str, "polarity": str},
                        keep_default_na=False)
     shipped = heartscore.load()
     sources = sources or sorted(real["source"].unique())
-    config = TrainConfig(with_base=True, company_weight=1.0)
+    config = TrainConfig(with_base=True, company_weight=weight)
     per, pooled = {}, []
     started = time.time()
     for src in sources:
@@ -224,12 +224,14 @@ def main() -> int:
     ap.add_argument("--on", choices=["test", "dev"], default="test",
                     help="score the held-out source's test rows (the report) or dev rows "
                          "(for choosing, never reads test)")
+    ap.add_argument("--weight", type=float, default=1.0,
+                    help="weight of a real row against a hand-written one in training")
     ap.add_argument("--write", action="store_true",
                     help="write models/real_eval.json and the README table")
     args = ap.parse_args()
     if args.write and (args.on != "test" or args.sources):
         ap.error("--write records the full report: all sources, --on test")
-    res = run(args.sources.split(",") if args.sources else None, args.boot, args.on)
+    res = run(args.sources.split(",") if args.sources else None, args.boot, args.on, args.weight)
     table = markdown(res)
     print(table)
     if args.write:
