@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from heartscore.errors import InputError
-from heartscore.summaries import SMALL_GROUP, Summarizer, summarize_frame
+from heartscore.analysis.summaries import SMALL_GROUP, Summarizer, summarize_frame
 
 
 def _scored(n_a, n_b):

@@ -31,9 +31,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, format_rows
-from .io import atomic_output, detect_text_column, read_table
-from .labels import (CORE_SIGNALS, ERROR_COLUMN, EVIDENCE_COLUMN, MODEL_COLUMN, POLARITY,
+from ..errors import InputError, format_rows
+from ..io import atomic_output, detect_text_column, read_table
+from ..labels import (CORE_SIGNALS, ERROR_COLUMN, EVIDENCE_COLUMN, MODEL_COLUMN, POLARITY,
                      SIGNAL_VALUES)
 from .summaries import SMALL_GROUP
 

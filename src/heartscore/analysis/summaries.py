@@ -17,9 +17,9 @@ from typing import Any
 import pandas as pd
 from scipy.stats import t as student_t
 
-from .errors import InputError
-from .io import iter_chunks, write_table
-from .labels import CORE_SIGNALS
+from ..errors import InputError
+from ..io import iter_chunks, write_table
+from ..labels import CORE_SIGNALS
 
 __all__ = ["Summarizer", "summarize_frame", "summarize_file", "SMALL_GROUP"]
 
