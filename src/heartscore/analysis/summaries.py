@@ -31,7 +31,8 @@ from ..io import iter_chunks, write_table
 from ..labels import CORE_SIGNALS, ERROR_COLUMN, POLARITY, SIGNAL_VALUES
 
 __all__ = ["Summarizer", "summarize_frame", "summarize_chunks", "summarize_file",
-           "monthly_heart_score", "parse_dates", "t_half_width", "SMALL_GROUP", "CI_LEVEL"]
+           "monthly_heart_score", "t_half_width", "scored_mask", "is_blank", "parse_dates",
+           "SMALL_GROUP", "CI_LEVEL"]
 
 #: Groups with fewer scored rows than this are flagged as too small for meaningful shares.
 SMALL_GROUP = 30
@@ -40,7 +41,8 @@ CI_LEVEL = 0.95
 #: Digits the summary table is rounded to (``digits=None`` keeps full precision).
 DIGITS = 4
 _ALL = "(all)"
-_POLARITY_COLUMN, _HEART_COLUMN = "polarity", "heart_score"
+# Columns written by ``heartscore score`` besides the schema's signal columns.
+POLARITY_COLUMN, HEART_COLUMN = "polarity", "heart_score"
 _VIOLATED, _MET = min(SIGNAL_VALUES), max(SIGNAL_VALUES)
 
 
@@ -55,24 +57,24 @@ def t_half_width(sd: Any, n: Any, level: float = CI_LEVEL) -> np.ndarray:
     return np.where(n >= 2, half, np.nan)
 
 
-def _blank(s: pd.Series) -> pd.Series:
-    """True where a value is missing or only whitespace."""
+def is_blank(s: pd.Series) -> pd.Series:
+    """True where a value is missing or only whitespace (an empty cell in any format)."""
     return s.isna() | s.astype(str).str.strip().eq("")
 
 
-def _scored(df: pd.DataFrame) -> pd.Series:
-    """True for the rows that carry labels: a polarity and no scoring error."""
-    scored = ~_blank(df[_POLARITY_COLUMN])
+def scored_mask(df: pd.DataFrame) -> pd.Series:
+    """True for the rows that carry labels: a polarity and no ``heartscore_error``."""
+    scored = ~is_blank(df[POLARITY_COLUMN])
     if ERROR_COLUMN in df.columns:
-        scored &= _blank(df[ERROR_COLUMN])
+        scored &= is_blank(df[ERROR_COLUMN])
     return scored
 
 
 def _heart(df: pd.DataFrame) -> pd.Series:
     """The heart score of scored rows as floats; NaN elsewhere or without the column."""
-    if _HEART_COLUMN not in df.columns:
+    if HEART_COLUMN not in df.columns:
         return pd.Series(np.nan, index=df.index)
-    return pd.to_numeric(df[_HEART_COLUMN], errors="coerce").astype(float).where(_scored(df))
+    return pd.to_numeric(df[HEART_COLUMN], errors="coerce").astype(float).where(scored_mask(df))
 
 
 def _rounded(value: float | None, digits: int | None) -> float | None:
@@ -90,7 +92,7 @@ class Summarizer:
 
     def add(self, df: pd.DataFrame) -> None:
         """Add one chunk of scored rows (a ``heart_score`` column is optional)."""
-        if _POLARITY_COLUMN not in df.columns:
+        if POLARITY_COLUMN not in df.columns:
             raise InputError("not a scored table: expected a polarity column (and heart_score);"
                              f" found {', '.join(map(str, df.columns))}; score it first")
         if self.group_by is not None and self.group_by not in df.columns:
@@ -98,10 +100,10 @@ class Summarizer:
                              f"{', '.join(map(str, df.columns))}")
         keys = (df[self.group_by].astype(str).fillna("") if self.group_by
                 else pd.Series(_ALL, index=df.index))
-        scored = _scored(df)
+        scored = scored_mask(df)
         frame = pd.DataFrame({"key": keys.to_numpy(), "scored": scored.to_numpy(),
                               "heart": _heart(df).to_numpy(),
-                              "pol": df[_POLARITY_COLUMN].astype(object).to_numpy()})
+                              "pol": df[POLARITY_COLUMN].astype(object).to_numpy()})
         for s in self.signals:
             if s in df.columns:
                 frame[s] = pd.to_numeric(df[s], errors="coerce").where(scored).to_numpy()
@@ -190,7 +192,7 @@ def parse_dates(values: pd.Series) -> pd.Series:
         parsed = pd.to_datetime(values, utc=True)
     else:
         parsed = pd.to_datetime(values, errors="coerce", utc=True, format="ISO8601")
-        retry = parsed.isna() & ~_blank(values)
+        retry = parsed.isna() & ~is_blank(values)
         if retry.any():
             parsed[retry] = pd.to_datetime(values[retry].astype(str), errors="coerce", utc=True,
                                            format="mixed")
