@@ -294,8 +294,8 @@ A typical job: a CSV export of reviews with a store and a date per row. This not
    (a pandas DataFrame in, a DataFrame out);
 2. builds a bigger, synthetic export of a few thousand rows, scores it, and looks at the rows
    that could not be scored;
-3. summarises it per store with `heartscore.summaries.summarize_frame`;
-4. writes the HTML report with `heartscore.report.write_report`.
+3. summarises it per store with `heartscore.analysis.summaries.summarize_frame`;
+4. writes the HTML report with `heartscore.analysis.report.write_report`.
 
 Every file it writes goes into a fresh temporary folder; the repository is not touched.
 """),
@@ -311,9 +311,9 @@ import pandas as pd
 from IPython.display import HTML, display
 
 import heartscore
+from heartscore.analysis.report import write_report
+from heartscore.analysis.summaries import SMALL_GROUP, summarize_frame
 from heartscore.corpus import load_corpus
-from heartscore.report import write_report
-from heartscore.summaries import SMALL_GROUP, summarize_frame
 
 """ + FIND_ROOT + """
 OUT = Path(tempfile.mkdtemp(prefix="heartscore-02-"))

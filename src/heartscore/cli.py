@@ -165,7 +165,7 @@ def _load(path: str | None):
 def _score(args: argparse.Namespace) -> int:
     from .io import count_rows
     from .scoring import ready_process, score_file
-    from .summaries import summarize_file
+    from .analysis.summaries import summarize_file
     if args.summary and args.output == "-":
         raise InputError("--summary needs an output file, not stdout")
     model = _load(args.model)
@@ -211,7 +211,7 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _summarize(args: argparse.Namespace) -> int:
-    from .summaries import summarize_file
+    from .analysis.summaries import summarize_file
     table = summarize_file(args.input, args.output, group_by=args.group_by)
     small = int(table["small"].sum()) if len(table) else 0
     print(f"wrote {len(table)} group(s) to {args.output}"
@@ -375,7 +375,7 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .report import write_report
+    from .analysis.report import write_report
     options = {"group_by": args.group_by, "date_column": args.date_column,
                "text_column": args.text_column}
     if args.title:

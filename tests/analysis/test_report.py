@@ -24,13 +24,13 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from heartscore.analysis.report import (ALL_ROWS, SMALL_GROUP, build_report, examples,
+                                        highlight, monthly_heart_score, most_violated, prepare,
+                                        shares, write_report)
 from heartscore.cli import main
 from heartscore.errors import InputError
-from heartscore.report import (ALL_ROWS, SMALL_GROUP, build_report, examples, highlight,
-                               monthly_heart_score, most_violated, prepare, shares,
-                               write_report)
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SIGNALS = ("trust", "safety", "seen", "mattering")
 XSS_TEXT = '<script>window.__pwned = 1</script> rude staff <img src=x onerror="window.__pwned=2">'
 

@@ -1,0 +1,140 @@
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from heartscore.analysis.summaries import (SMALL_GROUP, Summarizer, monthly_heart_score,
+                                           parse_dates, summarize_frame, t_half_width)
+from heartscore.errors import InputError
+
+
+def _scored(n_a, n_b):
+    rng = np.random.default_rng(0)
+    n = n_a + n_b
+    return pd.DataFrame({
+        "store": ["a"] * n_a + ["b"] * n_b,
+        "polarity": rng.choice(["good", "bad", "neutral"], n),
+        "trust": rng.choice([-1, 0, 1], n), "safety": 0, "seen": 1, "mattering": -1,
+        "heart_score": rng.uniform(-1, 1, n)})
+
+
+def test_shares_means_and_small_flag():
+    df = _scored(100, 10)
+    t = summarize_frame(df, group_by="store").set_index("store")
+    a = df[df.store == "a"]
+    assert t.loc["a", "rows"] == 100 and t.loc["b", "rows"] == 10
+    assert t.loc["a", "share_good"] == round((a.polarity == "good").mean(), 4)
+    assert t.loc["a", "seen_met"] == 1.0 and t.loc["a", "mattering_violated"] == 1.0
+    assert abs(t.loc["a", "heart_score_mean"] - a.heart_score.mean()) < 1e-4
+    assert t.loc["a", "heart_score_ci_low"] < t.loc["a", "heart_score_mean"] < \
+        t.loc["a", "heart_score_ci_high"]
+    assert not t.loc["a", "small"] and t.loc["b", "small"] and SMALL_GROUP == 30
+
+
+def test_chunked_equals_whole():
+    df = _scored(70, 40)
+    s = Summarizer(group_by="store")
+    for i in range(0, len(df), 17):
+        s.add(df.iloc[i:i + 17])
+    pd.testing.assert_frame_equal(s.result(), summarize_frame(df, group_by="store"))
+
+
+def test_unscored_rows_count_but_do_not_dilute_shares():
+    df = _scored(40, 0)
+    df.loc[:9, ["polarity", "heart_score"]] = None
+    t = summarize_frame(df)
+    assert t.loc[0, "rows"] == 40 and t.loc[0, "scored"] == 30
+
+
+def test_errors_name_the_columns():
+    with pytest.raises(InputError, match="not a scored table"):
+        summarize_frame(pd.DataFrame({"text": ["x"]}))
+    with pytest.raises(InputError, match="no column 'shop'"):
+        summarize_frame(_scored(3, 0), group_by="shop")
+
+
+def test_digits_none_keeps_full_precision():
+    df = _scored(45, 0)
+    exact = summarize_frame(df, digits=None).iloc[0]
+    assert exact["share_good"] == (df.polarity == "good").sum() / 45
+    assert exact["trust_violated"] == (df.trust == -1).sum() / 45
+    assert exact["heart_score_mean"] == pytest.approx(df.heart_score.mean(), abs=1e-15)
+    rounded = summarize_frame(df).iloc[0]
+    assert rounded["share_good"] == round(exact["share_good"], 4)
+
+
+def test_scored_means_a_polarity_and_no_error_and_heart_score_is_optional():
+    df = _scored(40, 0)
+    df["heartscore_error"] = None
+    df.loc[:4, "heartscore_error"] = "empty text"      # labels left by mistake: not scored
+    df.loc[5:6, "polarity"] = " "                       # blank polarity: not scored
+    t = summarize_frame(df, digits=None).iloc[0]
+    kept = df.iloc[7:]
+    assert (t["rows"], t["scored"]) == (40, 33)
+    assert t["share_bad"] == (kept.polarity == "bad").mean()
+    assert t["heart_score_mean"] == pytest.approx(kept.heart_score.mean())
+    t = summarize_frame(df.drop(columns=["heart_score"])).iloc[0]
+    assert t["scored"] == 33 and t["share_bad"] == round((kept.polarity == "bad").mean(), 4)
+    assert t["heart_score_mean"] is None and t["heart_score_ci_low"] is None
+
+
+def test_t_half_width_matches_scipy_and_needs_two_rows():
+    x = np.array([0.1, -0.3, 0.5, 0.2])
+    half = stats.t.ppf(0.975, 3) * x.std(ddof=1) / np.sqrt(4)
+    assert t_half_width(x.std(ddof=1), 4) == pytest.approx(half)
+    assert t_half_width(0.2, 4, level=0.9) < t_half_width(0.2, 4)
+    assert np.isnan(t_half_width(0.2, 1)) and np.isnan(t_half_width(0.2, 0))
+    assert t_half_width([0.2, 0.2], [1, 9]).shape == (2,)
+
+
+def test_parse_dates_reads_iso_then_other_formats():
+    got = parse_dates(pd.Series(["2026-01-31", "2026-02-01T23:30:00+02:00", "3 March 2026",
+                                 "soon", None, ""]))
+    assert str(got.dt.tz) == "UTC"
+    assert list(got.iloc[:3].dt.strftime("%Y-%m-%d %H:%M")) == [
+        "2026-01-31 00:00", "2026-02-01 21:30", "2026-03-03 00:00"]
+    assert got.iloc[3:].isna().all()
+    naive = parse_dates(pd.Series(pd.to_datetime(["2026-01-31 12:00"])))
+    assert naive.iloc[0] == pd.Timestamp("2026-01-31 12:00", tz="UTC")
+
+
+def _monthly_rows():
+    rng = np.random.default_rng(1)
+    n = 50
+    df = pd.DataFrame({"store": ["a"] * 30 + ["b"] * 20,
+                       "date": ["2026-01-15"] * 20 + ["2026-02-03"] * 10 + ["2026-02-20"] * 19
+                       + ["not a date"],
+                       "polarity": "good", "heart_score": rng.uniform(-1, 1, n)})
+    df.loc[0, "polarity"] = None                          # not scored: left out
+    df.loc[0, "heart_score"] = None
+    return df
+
+
+def test_monthly_heart_score_has_a_t_interval():
+    df = _monthly_rows()
+    m = monthly_heart_score(df, date_column="date")
+    assert list(m.columns) == ["month", "n", "mean", "ci_low", "ci_high"]
+    assert list(m["month"].dt.strftime("%Y-%m")) == ["2026-01", "2026-02"]
+    assert str(m["month"].dt.tz) == "UTC"
+    jan = df["heart_score"].iloc[1:20].to_numpy()
+    half = stats.t.ppf(0.975, 18) * jan.std(ddof=1) / np.sqrt(19)
+    r = m.iloc[0]
+    assert r["n"] == 19 and r["mean"] == pytest.approx(jan.mean())
+    assert (r["ci_low"], r["ci_high"]) == pytest.approx((jan.mean() - half, jan.mean() + half))
+    assert m["n"].tolist() == [19, 29]                     # the unreadable date is left out
+
+
+def test_monthly_heart_score_per_group_clips_and_leaves_one_row_without_band():
+    df = _monthly_rows()
+    df.loc[29, "date"] = "2026-03-01"                     # group a, March: one row
+    df.loc[21:28, "heart_score"] = [1, -1] * 4            # a wide band: clipped to [-1, 1]
+    by = monthly_heart_score(df, date_column="date", group_by="store")
+    assert list(by.columns) == ["store", "month", "n", "mean", "ci_low", "ci_high"]
+    assert list(zip(by["store"], by["month"].dt.strftime("%m"), by["n"])) == [
+        ("a", "01", 19), ("a", "02", 9), ("a", "03", 1), ("b", "02", 19)]
+    assert by["ci_low"].min() >= -1 and by["ci_high"].max() <= 1
+    march = by.iloc[2]
+    assert np.isnan(march["ci_low"]) and np.isnan(march["ci_high"])
+    assert monthly_heart_score(df.iloc[:0], date_column="date").empty
+    with pytest.raises(InputError, match="no date column 'when'"):
+        monthly_heart_score(df, date_column="when")
