@@ -10,12 +10,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["LabelSchema", "DEFAULT_SCHEMA", "CORE_SIGNALS", "POLARITY", "SIGNAL_VALUES",
+           "SIGNAL_QUESTIONS",
            "ERROR_COLUMN", "MODEL_COLUMN", "EVIDENCE_COLUMN"]
 
 #: Polarity classes, ordered from worst to best (the classifier's class order).
 POLARITY: tuple[str, ...] = ("bad", "neutral", "good")
 #: The four core signals of LABELS.md; the heart score is defined on these only.
 CORE_SIGNALS: tuple[str, ...] = ("trust", "safety", "seen", "mattering")
+#: The question each core signal answers (LABELS.md), as the report shows it.
+SIGNAL_QUESTIONS: dict[str, str] = {"trust": "Can I rely on you?",
+                                    "safety": "Do I feel safe and supported?",
+                                    "seen": "Do you see me, hear me, know me?",
+                                    "mattering": "Do I matter to you as a person?"}
 #: Allowed values of every signal: violated, not expressed, met.
 SIGNAL_VALUES: tuple[int, ...] = (-1, 0, 1)
 SCHEMA_VERSION = "1"

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError
-from ..labels import POLARITY
+from ..labels import POLARITY, SIGNAL_QUESTIONS
 from . import summaries
 from .charts import (MAX_CHART_GROUPS, chart_parts, polarity_chart, signal_chart,
                      trend_chart)
@@ -30,12 +30,6 @@ EXAMPLES_PER_SIDE = 3
 #: Signals listed per group in "most often violated".
 TOP_VIOLATED = 3
 # One-line meaning of each core signal for readers (LABELS.md, "the customer's question").
-SIGNAL_QUESTIONS = {"trust": "Can I rely on you?",
-                    "safety": "Do I feel safe and supported?",
-                    "seen": "Do you see me, hear me, know me?",
-                    "mattering": "Do I matter to you as a person?"}
-
-
 # --------------------------------------------------------------------------- numbers
 
 def shares(table: ScoredTable) -> pd.DataFrame:
