@@ -24,6 +24,7 @@ import joblib
 from .corpus import file_sha256
 from .errors import ModelCompatibilityError
 from .model import Model
+from .resources import shipped_model_path
 
 __all__ = ["save", "load", "card_path", "versions", "default_model_path",
            "FORMAT", "TRUSTED_TYPES"]
@@ -64,18 +65,9 @@ def card_path(path: str | os.PathLike) -> Path:
 
 
 def default_model_path() -> Path:
-    """The shipped model: ``$HEARTSCORE_MODEL`` or the newest ``models/heartscore-*.joblib``."""
-    env = os.environ.get("HEARTSCORE_MODEL")
-    if env:
-        return Path(env)
-    root = Path(__file__).resolve().parents[2] / "models"
-    found = sorted(root.glob("heartscore-*.joblib"))
-    if not found:
-        raise ModelCompatibilityError(
-            f"no shipped model in {root}: the shipped model lives in the source checkout's "
-            "models/ folder, so install heartscore from the checkout (pip install -e .), set "
-            "HEARTSCORE_MODEL=/path/to/heartscore-x.joblib, or pass heartscore.load(path)")
-    return found[-1]
+    """The shipped model: ``$HEARTSCORE_MODEL`` or the newest ``models/heartscore-*.joblib``
+    (see :func:`heartscore.resources.shipped_model_path`)."""
+    return shipped_model_path()
 
 
 def save(model: Model, path: str | os.PathLike, *, card_extra: dict[str, Any] | None = None) -> Path:
