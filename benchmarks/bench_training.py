@@ -35,7 +35,7 @@ def main() -> int:
     print(f"# {time.strftime('%Y-%m-%d')} · {platform.machine()} · {os.cpu_count()} cores · "
           f"Python {platform.python_version()}")
     print(f"train on {len(df):,} rows: {wall:.1f} s, peak RSS {peak:,.0f} MB; rows "
-          f"{model.card['rows']}")
+          f"{model.card.rows}")
     return 0
 
 

@@ -90,16 +90,17 @@ print("heartscore", heartscore.__version__)
 ## Load the shipped model
 
 `heartscore.load()` loads the model in the repository's `models/` folder. It reads the model's
-card first and refuses a changed file or one saved with other library versions. The card
-records how the model was made and how well it did on held-out texts.
+card first and refuses a changed file or one saved with other library versions. The card (a
+`heartscore.ModelCard`: its fields are attributes, `card.to_dict()` is the saved JSON) records
+how the model was made and how well it did on held-out texts.
 """),
     code("""
 model = heartscore.load()
 card = model.card
 print("model id:", model.id)
 print("labels:  ", ", ".join(model.schema.labels))
-print("trained: ", card["created"], "on", card["rows"])
-metrics = card["metrics"]
+print("trained: ", card.created, "on", card.rows)
+metrics = card.metrics
 for key in ("polarity_macro_f1", "signal_macro_f1"):
     m = metrics[key]
     print(f"{key:18s} {m['value']:.3f}  95% CI [{m['ci_low']:.3f}, {m['ci_high']:.3f}]  "
@@ -681,9 +682,9 @@ t0 = time.perf_counter()
 with threadpool_limits(limits=1):
     new_model = heartscore.train(labeled, config, name="acme")
 print(f"trained in {time.perf_counter() - t0:.0f} s; labels: {', '.join(new_model.schema.labels)}")
-for warning in new_model.card["warnings"]:
+for warning in new_model.card.warnings:
     print("warning:", warning)
-print("rows used:", new_model.card["rows"], "company;", new_model.card["base"], "base")
+print("rows used:", new_model.card.rows, "company;", new_model.card.base, "base")
 """),
     md("""
 The warning is expected: with fewer than 100 company `dev` rows, the decision thresholds are

@@ -27,7 +27,7 @@ def test_round_trip_gives_identical_predictions(saved, model):
     a = [r.to_dict(evidence=True) for r in model.score_many(TEXTS)]
     b = [r.to_dict(evidence=True) for r in again.score_many(TEXTS)]
     assert a == b
-    assert again.card["artifact"]["sha256"] != ""
+    assert again.card.artifact["sha256"] != ""
 
 
 def test_changed_file_is_refused(saved, tmp_path):
@@ -66,10 +66,10 @@ def test_missing_file_is_a_clear_error(tmp_path):
 def test_shipped_model_agrees_with_the_corpus_it_claims(model):
     from heartscore.corpus import corpus_path, file_sha256
     card = model.card
-    assert card["corpus"]["sha256"] == file_sha256(corpus_path())
-    assert default_model_path().name == card["artifact"]["file"]
+    assert card.corpus["sha256"] == file_sha256(corpus_path())
+    assert default_model_path().name == card.artifact["file"]
     for key in ("versions", "schema", "config", "thresholds", "metrics"):
-        assert key in card
+        assert getattr(card, key) is not None
 
 
 def test_skops_round_trip_and_untrusted_types_are_refused(model, tmp_path):

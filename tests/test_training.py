@@ -20,14 +20,14 @@ def test_training_is_deterministic_and_card_records_everything(corpus):
     texts = corpus[corpus["split"] == "test"]["text"].head(30).tolist()
     assert [r.to_dict() for r in a.score_many(texts)] == [r.to_dict() for r in b.score_many(texts)]
     for key in ("schema", "config", "thresholds", "metrics", "rows", "nlp"):
-        assert key in a.card
-    assert a.card["rows"] == {"train": 400, "dev": 120, "test": 80}
+        assert getattr(a.card, key) is not None
+    assert a.card.rows == {"train": 400, "dev": 120, "test": 80}
 
 
 def test_training_without_split_column_makes_a_seeded_split(corpus):
     df = corpus.drop(columns=["split"]).head(500)
     m = train(df, TrainConfig(min_df=1))
-    assert sum(m.card["rows"].values()) == 500
+    assert sum(m.card.rows.values()) == 500
 
 
 def _company(corpus, n=300, seed=1):
@@ -42,10 +42,10 @@ def test_with_base_metrics_are_on_company_rows_only(corpus):
     from heartscore.training import MIN_DEV_ROWS
     df = _company(corpus)
     m = train(df, TrainConfig(with_base=True, company_weight=2.0))
-    assert m.card["metrics"]["split"] == "test (company rows only)"
-    assert m.card["metrics"]["n"] == m.card["rows"]["test"] < 100
-    assert m.card["base"]["rows_train"] > 2000
-    assert any("dev rows" in w for w in m.card["warnings"]) == (m.card["rows"]["dev"] < MIN_DEV_ROWS)
+    assert m.card.metrics["split"] == "test (company rows only)"
+    assert m.card.metrics["n"] == m.card.rows["test"] < 100
+    assert m.card.base["rows_train"] > 2000
+    assert any("dev rows" in w for w in m.card.warnings) == (m.card.rows["dev"] < MIN_DEV_ROWS)
 
 
 def test_custom_signal_is_trained_and_carried_through(corpus):
@@ -68,7 +68,7 @@ def test_missing_signal_column_is_dropped_without_base(corpus):
     df = _company(corpus).drop(columns=["mattering", "effort"])
     m = train(df, TrainConfig(min_df=1))
     assert m.schema.signals == ("trust", "safety", "seen")
-    assert any("mattering" in w for w in m.card["warnings"])
+    assert any("mattering" in w for w in m.card.warnings)
 
 
 def test_too_few_examples_per_class_is_an_error(corpus):

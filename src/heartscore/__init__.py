@@ -7,6 +7,7 @@
 """
 __version__ = "0.1.0"
 
+from .card import ModelCard
 from .labels import DEFAULT_SCHEMA as LABELS
 from .labels import LabelSchema
 from .model import Model
@@ -16,4 +17,4 @@ from .scoring import score_file, score_frame
 from .training import TrainConfig, train
 
 __all__ = ["load", "save", "train", "TrainConfig", "score_frame", "score_file", "Model",
-           "Result", "LABELS", "LabelSchema", "__version__"]
+           "ModelCard", "Result", "LABELS", "LabelSchema", "__version__"]

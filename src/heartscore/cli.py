@@ -249,11 +249,11 @@ def _train(args: argparse.Namespace) -> int:
         flags.append("--with-base")
     if args.C is not None:
         flags.append(f"--C {args.C}")
-    model.card["command"] = f"heartscore train {args.input} -o {args.output} {' '.join(flags)}"
-    for w in model.card.get("warnings", []):
+    model.card.command = f"heartscore train {args.input} -o {args.output} {' '.join(flags)}"
+    for w in model.card.warnings or []:
         print(f"heartscore: warning: {w}", file=sys.stderr)
     save(model, args.output)
-    m = model.card.get("metrics", {})
+    m = model.card.metrics or {}
     pm, sm = m.get("polarity_macro_f1", {}), m.get("signal_macro_f1", {})
     print(f"wrote {args.output}; held-out {m.get('split', 'test')} polarity macro-F1 "
           f"{pm.get('value', 'n/a')} [{pm.get('ci_low', '')}, {pm.get('ci_high', '')}], signal "
@@ -369,7 +369,8 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _info(args: argparse.Namespace) -> int:
     model = _load(args.model)
-    card = {k: v for k, v in model.card.items() if k != "metrics"}
+    card = model.card.to_dict()
+    card.pop("metrics", None)
     print(json.dumps(card, indent=2))
     return 0
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .errors import SchemaError, format_rows
 from .labels import DEFAULT_SCHEMA, LabelSchema
+from .resources import base_corpus_path
 
 __all__ = ["check_labeled", "labels_matrix", "corpus_path", "load_corpus", "file_sha256"]
 
@@ -89,8 +90,9 @@ def file_sha256(path: str | os.PathLike) -> str:
 
 
 def corpus_path() -> Path:
-    """The labeled corpus shipped in ``corpora/``."""
-    return Path(__file__).resolve().parents[2] / "corpora" / "heartscore_corpus.csv"
+    """The labeled corpus shipped in ``corpora/``; found by
+    :func:`heartscore.resources.base_corpus_path`."""
+    return base_corpus_path()
 
 
 def load_corpus(path: str | os.PathLike | None = None) -> pd.DataFrame:

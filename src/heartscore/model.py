@@ -6,18 +6,19 @@ whose ``score(X, y)`` keeps scikit-learn's meaning; the facade's ``score`` retur
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from .card import ModelCard
 from .classifier import HeartscoreClassifier, check_texts
 from .errors import InputError
 from .evaluation import (bootstrap_ci, brier_score, label_report, polarity_macro_f1,
                          reliability_table, signal_macro_f1)
-from .labels import DEFAULT_SCHEMA, LabelSchema
+from .labels import LabelSchema
 from .results import Result, build_results, result_columns
 
 __all__ = ["Model"]
@@ -31,20 +32,22 @@ class Model:
     """A fitted estimator plus its card (the record of how it was made)."""
 
     estimator: HeartscoreClassifier
-    card: dict[str, Any] = field(default_factory=dict)
+    card: ModelCard = field(default_factory=ModelCard)
+
+    def __post_init__(self) -> None:
+        # Models were built with a plain dict card before ModelCard: still accept one.
+        if isinstance(self.card, Mapping):
+            self.card = ModelCard.from_dict(self.card)
 
     @property
     def schema(self) -> LabelSchema:
         """The label schema this model predicts."""
-        s = self.card.get("schema")
-        return LabelSchema.from_dict(s) if s else DEFAULT_SCHEMA
+        return self.card.label_schema
 
     @property
     def id(self) -> str:
         """A short id naming the model that made a result: ``name@sha256-prefix``."""
-        name = self.card.get("name", "heartscore")
-        digest = self.card.get("artifact", {}).get("sha256", "")[:12] or "unsaved"
-        return f"{name}@{digest}"
+        return self.card.model_id
 
     # ------------------------------------------------------------------ scoring
     def score(self, text: str) -> Result:

@@ -15,15 +15,18 @@ import json
 import os
 import platform
 import tempfile
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import joblib
 
+from .card import ModelCard
 from .corpus import file_sha256
 from .errors import ModelCompatibilityError
 from .model import Model
+from .resources import shipped_model_path
 
 __all__ = ["save", "load", "card_path", "versions", "default_model_path",
            "FORMAT", "TRUSTED_TYPES"]
@@ -64,18 +67,9 @@ def card_path(path: str | os.PathLike) -> Path:
 
 
 def default_model_path() -> Path:
-    """The shipped model: ``$HEARTSCORE_MODEL`` or the newest ``models/heartscore-*.joblib``."""
-    env = os.environ.get("HEARTSCORE_MODEL")
-    if env:
-        return Path(env)
-    root = Path(__file__).resolve().parents[2] / "models"
-    found = sorted(root.glob("heartscore-*.joblib"))
-    if not found:
-        raise ModelCompatibilityError(
-            f"no shipped model in {root}: the shipped model lives in the source checkout's "
-            "models/ folder, so install heartscore from the checkout (pip install -e .), set "
-            "HEARTSCORE_MODEL=/path/to/heartscore-x.joblib, or pass heartscore.load(path)")
-    return found[-1]
+    """The shipped model: ``$HEARTSCORE_MODEL`` or the newest ``models/heartscore-*.joblib``
+    (see :func:`heartscore.resources.shipped_model_path`)."""
+    return shipped_model_path()
 
 
 def save(model: Model, path: str | os.PathLike, *, card_extra: dict[str, Any] | None = None) -> Path:
@@ -94,15 +88,14 @@ def save(model: Model, path: str | os.PathLike, *, card_extra: dict[str, Any] | 
             sio.dump(model.estimator, tmp)
         else:
             joblib.dump(model.estimator, tmp, compress=3)
-        digest = file_sha256(tmp)
-        card = dict(model.card)
-        card.update(card_extra or {})
-        card.update({"format": FORMAT, "versions": versions(),
-                     "saved": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                     "artifact": {"file": path.name, "sha256": digest,
-                                  "bytes": os.path.getsize(tmp)}})
-        card.setdefault("name", path.stem)
-        _write_json_atomic(card_path(path), card)
+        card = ModelCard.from_dict({**model.card.to_dict(), **(card_extra or {})})
+        card = replace(card, format={"name": FORMAT["name"], "version": FORMAT["version"]},
+                       versions=versions(),
+                       saved=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                       artifact={"file": path.name, "sha256": file_sha256(tmp),
+                                 "bytes": os.path.getsize(tmp)},
+                       name=path.stem if card.name is None else card.name)
+        _write_json_atomic(card_path(path), card.to_dict())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -125,14 +118,17 @@ def load(path: str | os.PathLike | None = None) -> Model:
         raise ModelCompatibilityError(f"no model card {cpath.name} beside {path.name}; heartscore "
                                       "only loads models saved with their card")
     try:
-        card = json.loads(cpath.read_text(encoding="utf-8"))
+        card = ModelCard.from_dict(json.loads(cpath.read_text(encoding="utf-8")))
     except (OSError, json.JSONDecodeError) as exc:
         raise ModelCompatibilityError(f"model card {cpath} is not valid JSON ({exc})") from exc
+    except TypeError as exc:  # valid JSON, but a list or a string rather than an object
+        raise ModelCompatibilityError(f"model card {cpath} is not a card ({exc})") from exc
     check_card(card)
     digest = file_sha256(path)
-    if digest != card.get("artifact", {}).get("sha256"):
+    expected = (card.artifact or {}).get("sha256")
+    if digest != expected:
         raise ModelCompatibilityError(f"{path.name} does not match its card (sha256 {digest[:12]}… "
-                                      f"vs {card.get('artifact', {}).get('sha256', '?')[:12]}…); "
+                                      f"vs {(expected or '?')[:12]}…); "
                                       "the file was changed or corrupted: re-save or rebuild it")
     if path.suffix == ".skops":
         return Model(_load_skops(path), card)
@@ -157,14 +153,14 @@ def _load_skops(path: Path):
     return sio.load(path, trusted=list(untrusted))
 
 
-def check_card(card: dict[str, Any]) -> None:
+def check_card(card: ModelCard) -> None:
     """Refuse cards of another format or with incompatible library versions."""
-    fmt = card.get("format", {})
+    fmt = card.format or {}
     if fmt.get("name") != FORMAT["name"] or fmt.get("version") != FORMAT["version"]:
         raise ModelCompatibilityError(f"model format {fmt or 'missing'} is not "
                                       f"{FORMAT['name']} v{FORMAT['version']}; retrain the model")
     now = versions()
-    saved = card.get("versions", {})
+    saved = card.versions or {}
     for lib in ("scikit-learn", "spacy"):
         if _minor(saved.get(lib, "")) != _minor(now[lib]):
             raise ModelCompatibilityError(

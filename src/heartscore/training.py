@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
+from .card import BaseInfo, ModelCard
 from .classifier import HeartscoreClassifier
 from .corpus import check_labeled, labels_matrix, load_corpus
 from .errors import InputError, SchemaError
@@ -159,7 +160,8 @@ def train(df: pd.DataFrame, config: TrainConfig | None = None, *, name: str = "h
           corpus_info: dict[str, Any] | None = None, base: pd.DataFrame | None = None) -> Model:
     """Train, tune thresholds on dev, evaluate on test, and return a Model with its card.
 
-    ``base`` overrides the base corpus used with ``config.with_base`` (default: corpora/).
+    ``base`` overrides the base corpus used with ``config.with_base`` (default: the shipped
+    one, :func:`heartscore.resources.base_corpus_path`).
     """
     config = config or TrainConfig()
     df, schema, warnings = _prepare(df, config)
@@ -168,7 +170,7 @@ def train(df: pd.DataFrame, config: TrainConfig | None = None, *, name: str = "h
     X_tr, Y_tr = tr["text"].tolist(), labels_matrix(tr, schema)
     weights = np.full(len(X_tr), config.company_weight)
     X_dev, Y_dev = dev["text"].tolist(), labels_matrix(dev, schema)
-    base_info: dict[str, Any] = {}
+    base_info: BaseInfo | None = None
     if config.with_base:
         base = load_corpus() if base is None else base
         bparts = split_frame(base, config)
@@ -189,20 +191,17 @@ def train(df: pd.DataFrame, config: TrainConfig | None = None, *, name: str = "h
                                lexicon_weight=config.lexicon_weight)
     est.fit(X_tr, Y_tr, sample_weight=weights if config.with_base else None)
     est.tune_thresholds(X_dev, Y_dev)
-    card: dict[str, Any] = {
-        "name": name,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "schema": schema.to_dict(), "nlp": config.nlp, "config": config.to_dict(),
-        "thresholds": est.thresholds_, "corpus": corpus_info or {},
-        "rows": {k: int(len(v)) for k, v in parts.items()}, "warnings": warnings,
-    }
-    if base_info:
-        card["base"] = base_info
+    card = ModelCard(
+        name=name, created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        schema=schema.to_dict(), nlp=config.nlp, config=config.to_dict(),
+        thresholds=est.thresholds_, corpus=corpus_info or {},
+        rows={k: int(len(v)) for k, v in parts.items()}, warnings=warnings,
+        base=base_info)
     model = Model(est, card)
     if len(te):
         report = model.evaluate(te["text"].tolist(), labels_matrix(te, schema))
-        card["metrics"] = {"split": "test" + (" (company rows only)" if config.with_base
-                                              else ""), **report}
+        card.metrics = {"split": "test" + (" (company rows only)" if config.with_base
+                                           else ""), **report}
     return model
 
 

@@ -1,0 +1,194 @@
+"""The model card: the record of how a model was made and how well it did.
+
+:class:`ModelCard` is what ``Model.card`` holds and what :func:`heartscore.save` writes beside
+a model as ``<name>.card.json``. JSON goes in and out only through :meth:`ModelCard.to_dict`
+and :meth:`ModelCard.from_dict`, which round-trip a card exactly: keys this version of
+heartscore does not know (cards written by another version) are kept in ``extra`` and
+written back. :meth:`ModelCard.render` writes the card for people (``models/MODEL_CARD.md``)
+from the Jinja2 template shipped in the package, ``templates/model_card.md.j2``.
+"""
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from .labels import DEFAULT_SCHEMA, LabelSchema
+from .resources import package_file
+
+if TYPE_CHECKING:
+    from jinja2 import Template
+
+__all__ = ["ModelCard", "FormatInfo", "ArtifactInfo", "CorpusInfo", "BaseInfo",
+           "REAL_EVAL_COLUMN"]
+
+#: The column under which ``benchmarks/real_eval.py`` stores the shipped model's figures.
+REAL_EVAL_COLUMN = "heartscore_0.1.0"
+
+
+class FormatInfo(TypedDict):
+    """The card format a model was saved in (``persistence.FORMAT``)."""
+
+    name: str
+    version: int
+
+
+class ArtifactInfo(TypedDict):
+    """The saved model file: its name, SHA-256 and size in bytes."""
+
+    file: str
+    sha256: str
+    bytes: int
+
+
+class CorpusInfo(TypedDict, total=False):
+    """The labeled file a model was trained on (what ``train(corpus_info=...)`` was given)."""
+
+    file: str
+    sha256: str
+    rows: int
+
+
+class BaseInfo(TypedDict):
+    """Rows of the base corpus mixed in by ``with_base`` training."""
+
+    rows_train: int
+    rows_dev: int
+
+
+@dataclass
+class ModelCard:
+    """How a model was made and how well it did; saved as JSON beside the model.
+
+    Every field is optional and ``None`` means the key is absent from the JSON: a card is
+    filled in stages (``train`` writes the training record, build scripts add ``command``
+    and ``baseline_vader``, ``save`` adds ``format``, ``versions``, ``saved`` and
+    ``artifact``), and cards written by other versions may lack keys. Nested records stay
+    JSON-shaped (dicts), so a card from another version round-trips unchanged; use
+    :attr:`label_schema` or ``TrainConfig.from_dict(card.config)`` for typed views.
+
+    Attributes
+    ----------
+    name, created:
+        Model name and UTC training time (ISO 8601).
+    schema, nlp, config:
+        The label schema, spaCy pipeline spec and ``TrainConfig``, as dicts.
+    thresholds:
+        Decision thresholds tuned on dev, per label.
+    corpus, rows, warnings, base:
+        The training file, rows per split, training warnings and base-corpus rows.
+    metrics:
+        Held-out metrics (``Model.evaluate`` on the test split).
+    command, baseline_vader:
+        The command that built the model and, for the shipped model, the VADER baseline.
+    format, versions, saved, artifact:
+        Written by ``save``: card format, library versions, save time and the model file.
+    extra:
+        Keys this version of heartscore does not know, kept so that they are saved again.
+    """
+
+    name: str | None = None
+    created: str | None = None
+    schema: dict[str, Any] | None = None
+    nlp: dict[str, Any] | None = None
+    config: dict[str, Any] | None = None
+    thresholds: dict[str, dict[str, float]] | None = None
+    corpus: CorpusInfo | None = None
+    rows: dict[str, int] | None = None
+    warnings: list[str] | None = None
+    base: BaseInfo | None = None
+    metrics: dict[str, Any] | None = None
+    command: str | None = None
+    baseline_vader: dict[str, Any] | None = None
+    format: FormatInfo | None = None
+    versions: dict[str, str] | None = None
+    saved: str | None = None
+    artifact: ArtifactInfo | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ JSON
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON card: known keys in the order heartscore writes them, then ``extra``.
+
+        A copy: changing it does not change the card."""
+        out = {k: copy.deepcopy(v) for k in _KEYS if (v := getattr(self, k)) is not None}
+        for key, value in self.extra.items():
+            # setdefault: a key kept in extra only because it was null (see from_dict) must
+            # not hide a value set on the attribute since
+            out.setdefault(key, copy.deepcopy(value))
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ModelCard:
+        """Read a JSON card (a dict); ``from_dict(d).to_dict() == d`` for every dict ``d``.
+
+        Raises ``TypeError`` when ``data`` is not a mapping."""
+        if not isinstance(data, Mapping):
+            raise TypeError(f"a model card is a JSON object, found {type(data).__name__}")
+        data = copy.deepcopy(dict(data))
+        # A known key written as null stays in extra, so that it is written back as null
+        # rather than dropped (None on the attribute means "absent").
+        known = {k: data.pop(k) for k in _KEYS if data.get(k) is not None}
+        return cls(**known, extra=data)
+
+    # ------------------------------------------------------------------ views
+    @property
+    def model_id(self) -> str:
+        """``name@sha256-prefix`` of the saved file (``unsaved`` before saving)."""
+        name = self.name if self.name is not None else "heartscore"
+        digest = (self.artifact or {}).get("sha256", "")[:12] or "unsaved"
+        return f"{name}@{digest}"
+
+    @property
+    def label_schema(self) -> LabelSchema:
+        """The label schema the model predicts (the default schema when the card has none)."""
+        return LabelSchema.from_dict(self.schema) if self.schema else DEFAULT_SCHEMA
+
+    def render(self, real_eval: Mapping[str, Any] | None = None) -> str:
+        """The card for people, as Markdown (what ``models/MODEL_CARD.md`` holds).
+
+        ``real_eval`` is the report of ``benchmarks/real_eval.py`` (``models/real_eval.json``);
+        its section is included only when that report scored this very model (same
+        :attr:`model_id`). Sections whose figures the card lacks are left out.
+        """
+        real = None
+        if (real_eval is not None and real_eval.get("shipped_model") == self.model_id
+                and REAL_EVAL_COLUMN in real_eval.get("pooled", {})):
+            real = real_eval
+        return _template().render(**{k: getattr(self, k) for k in _KEYS}, real=real,
+                                  column=REAL_EVAL_COLUMN)
+
+
+_KEYS: tuple[str, ...] = tuple(f.name for f in fields(ModelCard) if f.name != "extra")
+
+
+@lru_cache(maxsize=1)
+def _template() -> Template:
+    import jinja2  # imported on first render: scoring never needs it
+
+    # Markdown, not HTML: nothing to escape. StrictUndefined turns a misspelt key in the
+    # template into an error instead of an empty string in the card.
+    env = jinja2.Environment(autoescape=False, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+    env.filters.update(json=json.dumps, f3=_f3, ci3=_ci3, ci2=_ci2, thousands="{:,}".format)
+    source = package_file("templates", "model_card.md.j2").read_text(encoding="utf-8")
+    return env.from_string(source)
+
+
+def _f3(x: float) -> str:
+    return f"{x:.3f}"
+
+
+def _ci3(d: Mapping[str, float]) -> str:
+    """A figure with its interval, three decimals: ``0.850 (95% CI 0.820–0.878)``."""
+    return f"{d['value']:.3f} (95% CI {d['ci_low']:.3f}–{d['ci_high']:.3f})"
+
+
+def _ci2(d: Any) -> str:
+    """A figure with its interval, two decimals, or ``–`` when there is none (too few rows)."""
+    if not isinstance(d, Mapping) or "value" not in d:
+        return "–"
+    return f"{d['value']:.2f} ({d['ci_low']:.2f}–{d['ci_high']:.2f})"
