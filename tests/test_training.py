@@ -38,20 +38,26 @@ def _company(corpus, n=300, seed=1):
     return df
 
 
-def test_with_base_metrics_are_on_company_rows_only(corpus):
+@pytest.fixture(scope="module")
+def company_model(corpus):
+    """One model trained with the base corpus and an extra signal, shared by the tests that
+    only read it (training with the base corpus takes most of this file's time)."""
+    cfg = TrainConfig(with_base=True, company_weight=2.0,
+                      signals=("trust", "safety", "seen", "mattering", "effort"))
+    return train(_company(corpus), cfg), cfg
+
+
+def test_with_base_metrics_are_on_company_rows_only(company_model):
     from heartscore.training import MIN_DEV_ROWS
-    df = _company(corpus)
-    m = train(df, TrainConfig(with_base=True, company_weight=2.0))
+    m, _ = company_model
     assert m.card.metrics["split"] == "test (company rows only)"
     assert m.card.metrics["n"] == m.card.rows["test"] < 100
     assert m.card.base["rows_train"] > 2000
     assert any("dev rows" in w for w in m.card.warnings) == (m.card.rows["dev"] < MIN_DEV_ROWS)
 
 
-def test_custom_signal_is_trained_and_carried_through(corpus):
-    df = _company(corpus)
-    cfg = TrainConfig(with_base=True, signals=("trust", "safety", "seen", "mattering", "effort"))
-    m = train(df, cfg)
+def test_custom_signal_is_trained_and_carried_through(company_model, corpus):
+    m, cfg = company_model
     assert m.schema.signals[-1] == "effort"
     r = m.score("I had to call four times and fill the same form twice.")
     assert r.signals["effort"] in (-1, 0, 1) and "p_effort_-1" in r.to_dict()
