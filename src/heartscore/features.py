@@ -1,6 +1,6 @@
 """Docs → sparse feature matrix, feature names and per-doc provenance (feature → char spans).
 
-Features (all computed from the Doc annotations of :mod:`heartscore.components`):
+Features (all computed from the Doc annotations of :mod:`heartscore.nlp.annotator`):
 
 - lemma unigrams and bigrams, ``NEG_``-marked inside a negation scope; brand, place and
   person names, @handles and URLs are masked (never features);
@@ -30,9 +30,10 @@ from spacy.attrs import IDX, ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
-from .components import (KIND_EMOJI, KIND_EMOTICON, KIND_HANDLE, KIND_HASHTAG, KIND_NUMBER,
+from .nlp.negation import negation_flags
+from .nlp.tokens import (KIND_EMOJI, KIND_EMOTICON, KIND_HANDLE, KIND_HASHTAG, KIND_NUMBER,
                          KIND_PUNCT, KIND_URL, KIND_WORD, batch_tokens, get_annotation,
-                         negation_flags, token_kind)
+                         token_kind)
 from .errors import InputError
 from .labels import CORE_SIGNALS
 from .lexcache import LexemeCache

@@ -21,7 +21,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
-from .components import Annotator, register_extensions
+from .nlp.annotator import Annotator
+from .nlp.tokens import register_extensions
 from .labels import LabelSchema
 from .results import Evidence, Result, result_columns
 

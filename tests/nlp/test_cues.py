@@ -1,9 +1,12 @@
-"""The cue lexicon is a tested artefact: every pattern compiles, every cue group matches
-examples written from LABELS.md, and a negation outside a cue marks it negated."""
+"""The cue data (heartscore/data/cues.json) is a tested artefact: every pattern compiles, every
+cue group matches examples written from LABELS.md, and a negation outside a cue marks it
+negated."""
 import pytest
 
-from heartscore.lexicon import CUES, NEGATION_TRIGGERS, expand_pattern
 from heartscore.labels import CORE_SIGNALS
+from heartscore.nlp.cues import NEGATION_TRIGGERS, builtin_cues, expand, parse_pattern
+
+CUES = builtin_cues()
 
 # (text, signal, sign, negated) — examples per LABELS.md rule, not copied from the corpus
 EXAMPLES = [
@@ -101,19 +104,19 @@ def test_every_pattern_expands_and_every_signal_has_both_signs():
     seen = set()
     total = 0
     for cue in CUES:
-        assert cue.signal in CORE_SIGNALS and cue.sign in (1, -1) and cue.note
+        assert cue.label in CORE_SIGNALS and cue.value in (1, -1) and cue.rule
         for p in cue.patterns:
-            phrases = expand_pattern(p)
+            phrases = expand(parse_pattern(p))
             assert phrases and all(w and " " not in w for seq in phrases for w in seq), p
             total += len(phrases)
-        seen.add((cue.signal, cue.sign))
+        seen.add((cue.label, cue.value))
     assert total < 100_000  # the trie stays small
     assert seen == {(s, sign) for s in CORE_SIGNALS for sign in (1, -1)}
 
 
 def test_lexicon_size_is_about_fifty_patterns_per_signal():
     for s in CORE_SIGNALS:
-        n = sum(len(c.patterns) for c in CUES if c.signal == s)
+        n = sum(len(c.patterns) for c in CUES if c.label == s)
         assert n >= 45, (s, n)
 
 
