@@ -151,3 +151,40 @@ def test_negation_triggers_are_lowercase():
 def test_product_only_complaint_has_no_cue(cue_nlp):
     doc = cue_nlp("The soup was cold and the battery died after a week.")
     assert doc._.hs_cues == []
+
+
+def test_every_cue_matches_its_own_examples(hs_nlp):
+    from heartscore.nlp.matcher import cue_matcher
+    matcher = cue_matcher(CUES)
+    ids = [c.id for c in CUES]
+    assert len(ids) == len(set(ids))
+    for cue in CUES:
+        assert cue.examples, cue.id
+        for example in cue.examples:
+            doc = hs_nlp.make_doc(example)
+            assert cue in [c for c, _, _ in matcher.find(doc)], (cue.id, example)
+
+
+@pytest.mark.parametrize("entry,message", [
+    ({"label": "Effort"}, "lowercase name"),
+    ({"value": 0}, "value must be 1"),
+    ({"patterns": [[{"LOWER": "Chased"}]]}, "write 'chased'"),
+    ({"patterns": [[{"LOWER": "2nd"}, {"LOWER": "time"}]]}, "read as a number"),
+    ({"patterns": [[{"LOWER": "#"}]]}, "hs_key"),
+    ({"patterns": [[{"LOWER": "very", "OP": "?"}]]}, "every token is optional"),
+    ({"note": "x"}, "unknown keys"),
+])
+def test_a_cue_file_is_checked_entry_by_entry(entry, message):
+    from heartscore.errors import InputError
+    from heartscore.nlp.cues import read_cues
+    cue = {"id": "effort.violated.chasing", "label": "effort", "value": -1,
+           "patterns": ["had to chase"], **entry}
+    with pytest.raises(InputError, match=message):
+        read_cues({"format": "heartscore-cues", "version": 1, "cues": [cue]})
+
+
+def test_cue_ids_are_unique_across_files():
+    from heartscore.errors import InputError
+    from heartscore.nlp.cues import cues_to_dict, load_cues
+    with pytest.raises(InputError, match="used twice"):
+        load_cues([cues_to_dict(CUES[:1])])
