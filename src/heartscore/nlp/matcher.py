@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -152,7 +152,7 @@ class CueMatcher:
     def find(self, doc: Doc) -> list[tuple[Cue, int, int]]:
         """Every match in one doc as (cue, start, end), overlapping ones included."""
         keys = [get_string_id(match_key(t.text)) for t in doc]
-        return [(self.cues[k], s, e) for k, s, e in self._found(self._hits(doc), keys)]
+        return [(self.cues[k], s, e) for k, s, e in self._found(self._hits(doc), lambda: keys)]
 
     def _hits(self, doc: Doc) -> list[tuple[int, int, int]]:
         """(match id, start, end) from the PhraseMatcher (and the Matcher, if it has patterns)."""
@@ -161,17 +161,20 @@ class CueMatcher:
             hits += self._matcher(doc)
         return hits
 
-    def _found(self, hits: list[tuple[int, int, int]], keys: list[int]) -> Found:
-        """(cue index, start, end) of every match, anchors extended (``keys``: the doc's
-        match-key ids)."""
+    def _found(self, hits: list[tuple[int, int, int]], keys_of: Callable[[], list[int]]) -> Found:
+        """(cue index, start, end) of every match, anchors extended (``keys_of()``: the doc's
+        match-key ids, only read when an anchor was found)."""
         direct, anchored = self._direct, self._anchored
         found: Found = []
+        keys = None
         for mid, s, e in hits:
             k = direct.get(mid)
             if k is not None:
                 found.append((k, s, e))
                 continue
             a = anchored[mid]
+            if keys is None:
+                keys = keys_of()
             ends = _reach(keys, e, a.right, 1)
             if ends:
                 found.extend((a.cue, s2, e2) for s2 in _reach(keys, s, a.left, -1)
@@ -185,12 +188,12 @@ class CueMatcher:
         total, ``neg``: negation flags; docs concatenated)."""
         out = {}
         starts = bounds.tolist()
-        hits_of = self._phrases if not len(self._matcher) else self._hits
+        hits_of = self._hits if len(self._matcher) else self._phrases
         for d, doc in enumerate(docs):
             hits = hits_of(doc)
-            if hits:  # most docs have none: nothing else to do for them
-                a = starts[d]
-                found = self._found(hits, keys[a:starts[d + 1]].tolist())
+            if hits:  # most docs have none
+                a, b = starts[d], starts[d + 1]
+                found = self._found(hits, lambda: keys[a:b].tolist())  # noqa: B023 (used now)
                 if found:
                     out[d] = self._kept(found, neg, a)
         return out
