@@ -203,6 +203,9 @@ class CueMatcher:
         """Longest first at each start; matches overlapping a kept one of the same signal
         and sign are dropped; in token order."""
         signals = self.signals
+        if len(found) == 1:  # the usual case
+            k, start, end = found[0]
+            return [(*signals[k], start, end, bool(neg[base + start] == 1))]
         spans = sorted(((*signals[k], s, e) for k, s, e in found),
                        key=lambda m: (m[0], m[1], m[2], -m[3]))
         kept = []
