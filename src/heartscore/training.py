@@ -177,6 +177,8 @@ def train(df: pd.DataFrame, config: TrainConfig | None = None, *, name: str = "h
     ``base`` overrides the base corpus used with ``config.with_base`` (default: corpora/).
     """
     config = config or TrainConfig()
+    for path in config.cues:  # a bad cue file stops training before any work
+        read_cues(path)
     df, schema, warnings = _prepare(df, config)
     parts = split_frame(df, config)
     tr, dev, te = parts["train"], parts["dev"], parts["test"]

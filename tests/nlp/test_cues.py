@@ -1,6 +1,8 @@
 """The cue data (heartscore/data/cues.json) is a tested artefact: every pattern compiles, every
 cue group matches examples written from LABELS.md, and a negation outside a cue marks it
 negated."""
+from pathlib import Path
+
 import pytest
 
 from heartscore.labels import CORE_SIGNALS
@@ -188,3 +190,13 @@ def test_cue_ids_are_unique_across_files():
     from heartscore.nlp.cues import cues_to_dict, load_cues
     with pytest.raises(InputError, match="used twice"):
         load_cues([cues_to_dict(CUES[:1])])
+
+
+def test_the_example_cue_file_matches_its_examples(hs_nlp):
+    from heartscore.nlp.cues import read_cues
+    from heartscore.nlp.matcher import CueMatcher
+    cues = read_cues(Path(__file__).resolve().parents[2] / "examples" / "effort_cues.json")
+    matcher = CueMatcher(cues)
+    for cue in cues:
+        for example in cue.examples:
+            assert cue in [c for c, _, _ in matcher.find(hs_nlp.make_doc(example))], example
