@@ -175,6 +175,7 @@ def test_every_cue_matches_its_own_examples(hs_nlp):
     ({"patterns": [[{"LOWER": "#"}]]}, "hs_key"),
     ({"patterns": [[{"LOWER": "very", "OP": "?"}]]}, "every token is optional"),
     ({"note": "x"}, "unknown keys"),
+    ({"patterns": [[{"LOWER": "hoops", "OP": "many"}]]}, "not a spaCy token pattern"),
 ])
 def test_a_cue_file_is_checked_entry_by_entry(entry, message):
     from heartscore.errors import InputError

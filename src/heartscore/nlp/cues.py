@@ -182,12 +182,23 @@ def _cue(entry: Any, where: str) -> Cue:
     if not isinstance(patterns, list) or not patterns:
         raise InputError(f"{where}: patterns must be a non-empty list")
     for k, p in enumerate(patterns):
-        parse_pattern(p, f"{where}, pattern {k + 1}")
+        if parse_pattern(p, f"{where}, pattern {k + 1}") is None:
+            _check_token_pattern(p, f"{where}, pattern {k + 1}")
     examples = entry.get("examples", [])
     if not isinstance(examples, list) or not all(isinstance(e, str) for e in examples):
         raise InputError(f"{where}: examples must be a list of strings")
     return Cue(cid, label, int(value), tuple(patterns), str(entry.get("rule", "")),
                tuple(examples))
+
+
+def _check_token_pattern(pattern: list, where: str) -> None:
+    """Let spaCy check a token pattern that goes to its Matcher."""
+    from spacy.matcher import Matcher
+    from spacy.vocab import Vocab
+    try:
+        Matcher(Vocab(), validate=True).add("check", [pattern])
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"{where}: not a spaCy token pattern: {exc}") from exc
 
 
 def _content(source: CueSource) -> tuple[dict[str, Any], str]:

@@ -124,9 +124,10 @@ class CueMatcher:
             # token sequences as tuples of LOWER ids: what PhraseMatcher.add stores (and
             # takes back when unpickled), without building a Doc per phrase. get_string_id,
             # not hash_string: a few words ("number") are spaCy symbols with small ids
-            hashed = [Slot(tuple(ids[w] if w in ids else ids.setdefault(w, get_string_id(w))
-                                 for w in s.keys), s.optional) for s in slots]
-            self._phrases.add(key, expand(hashed))
+            for w in {w for s in slots for w in s.keys} - ids.keys():
+                ids[w] = get_string_id(w)
+            self._phrases.add(key, expand([Slot(tuple(ids[w] for w in s.keys), s.optional)
+                                           for s in slots]))
             return vocab.strings[key]
 
         for k, cue in enumerate(self.cues):
