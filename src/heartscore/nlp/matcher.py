@@ -141,7 +141,7 @@ class CueMatcher:
                     self._direct[add_phrases(f"cue:{k}", slots)] = k
                     continue
                 where = _anchor(slots)
-                if where is None:  # numbers only: spaCy's Matcher on token._.hs_key
+                if where is None:  # no required word: spaCy's Matcher on token._.hs_key
                     self._matcher.add(f"cue:{k}", [[_spec(s) for s in slots]])
                     self._direct[vocab.strings[f"cue:{k}"]] = k
                     continue
