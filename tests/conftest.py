@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from heartscore.components import register_extensions
+from heartscore.nlp.tokens import register_extensions
 from heartscore.preprocess import build_nlp
 
 DATA = Path(__file__).parent / "data"

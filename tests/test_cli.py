@@ -59,6 +59,18 @@ def test_train_refuses_bad_labels_and_writes_nothing(tmp_path, capsys):
     assert not out.exists()
 
 
+def test_train_refuses_a_bad_cue_file(tmp_path, capsys, corpus):
+    src = tmp_path / "lab.csv"
+    corpus.head(60).to_csv(src, index=False)
+    cues = tmp_path / "cues.json"
+    cues.write_text('{"format": "heartscore-cues", "version": 1, "cues": [{"id": "e", '
+                    '"label": "effort", "value": 2, "patterns": ["so easy"]}]}')
+    out = tmp_path / "m.joblib"
+    assert main(["train", str(src), "-o", str(out), "--cues", str(cues)]) == 1
+    assert "value must be 1 (met) or -1 (violated), found 2" in capsys.readouterr().err
+    assert not out.exists()
+
+
 def test_score_with_summary_and_summarize(tmp_path, capsys):
     src = tmp_path / "in.csv"
     pd.DataFrame({"store": ["a", "a", "b"], "text": ["Rude staff.", "Kind nurse.", ""]}).to_csv(

@@ -64,7 +64,7 @@ def test_coverage_minimums(corpus):
 
 
 def test_negation_tagged_texts_contain_a_negation(corpus):
-    from heartscore.components import negation_flags
+    from heartscore.nlp.negation import negation_flags
     import spacy
     nlp = spacy.blank("en")
     tagged = corpus[corpus["negation"] == 1]

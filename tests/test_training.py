@@ -102,3 +102,60 @@ def test_grid_search_over_the_estimator(corpus):
     gs = GridSearchCV(HeartscoreClassifier(min_df=1), {"C": [0.1, 1.0]}, cv=2)
     gs.fit(df["text"].tolist(), labels_matrix(df))
     assert gs.best_params_["C"] in (0.1, 1.0)
+
+
+EFFORT_CUES = {"format": "heartscore-cues", "version": 1, "cues": [
+    {"id": "effort.violated.chasing", "label": "effort", "value": -1,
+     "rule": "effort -1: had to chase them, call again, repeat the paperwork",
+     "examples": ["had to call again", "chased them for weeks"],
+     "patterns": [[{"LOWER": {"IN": ["had", "have"]}}, {"LOWER": "to"},
+                   {"LOWER": {"IN": ["call", "chase", "ring", "email"]}},
+                   {"LOWER": {"IN": ["again", "back"]}, "OP": "?"}],
+                  [{"LOWER": {"IN": ["chased", "chasing"]}}, {"LOWER": "them"}],
+                  "same form twice"]},
+    {"id": "effort.met.easy", "label": "effort", "value": 1,
+     "rule": "effort +1: quick and easy, nothing to chase",
+     "examples": ["so easy", "took 5 minutes"],
+     "patterns": ["so easy", "hassle free",
+                  [{"LOWER": "took"}, {"_": {"hs_key": "#"}}, {"LOWER": {"IN": ["minute", "minutes"]}}]]},
+]}
+
+
+def test_a_cue_file_adds_a_custom_signal_through_data_and_a_retrain(corpus, tmp_path):
+    """A new signal (effort) from a cue file and a labelled frame, no code: its cues become
+    features, the head uses them, and the saved model carries the cue data."""
+    import json
+
+    from heartscore import load, save
+    path = tmp_path / "effort_cues.json"
+    path.write_text(json.dumps(EFFORT_CUES))
+    df = _company(corpus, n=300, seed=2)
+    df["effort"] = 0
+    hard, easy = df.index[:70], df.index[70:140]
+    df.loc[hard, "text"] += " I had to call again."
+    df.loc[hard, "effort"] = -1
+    df.loc[easy, "text"] += " It was so easy."
+    df.loc[easy, "effort"] = 1
+    cfg = TrainConfig(min_df=1, signals=("trust", "safety", "seen", "mattering", "effort"),
+                      cues=(str(path),))
+    m = train(df, cfg)
+    est = m.estimator
+    names = list(est.feature_names())
+    assert {"cue:effort-", "cue:effort+", "cue:effort-:neg"} <= set(names)
+    X = est.featurizer_.transform(est.to_docs(["We had to chase them and had to call back.",
+                                               "Booking took 5 minutes."]))
+    assert X[0, names.index("cue:effort-")] > 0 and X[1, names.index("cue:effort+")] > 0
+    head = est.heads_["effort"]  # classes -1, 0, +1: the cue pushes towards its sign
+    minus, plus = names.index("cue:effort-"), names.index("cue:effort+")
+    assert head.coef_[0, minus] > head.coef_[2, minus] and head.coef_[2, plus] > head.coef_[0, plus]
+    assert m.card.config["cues"] == [str(path)]
+    assert m.card.cue_files[0]["labels"] == ["effort"]
+    text = "Terrible, I had to call again and again."
+    before = m.score(text).to_dict(evidence=True)
+    assert before["effort"] == -1
+    saved = [save(m, tmp_path / "effort.joblib"), save(m, tmp_path / "effort.skops")]
+    path.unlink()  # the model carries its cue data: the file is not needed any more
+    for again in map(load, saved):
+        assert again.score(text).to_dict(evidence=True) == before
+        doc = again.estimator.to_docs([text])[0]
+        assert ("effort", -1) in {(c[0], c[1]) for c in doc._.hs_cues}

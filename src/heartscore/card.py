@@ -78,7 +78,7 @@ class ModelCard:
         The label schema, spaCy pipeline spec and ``TrainConfig``, as dicts.
     thresholds:
         Decision thresholds tuned on dev, per label.
-    corpus, rows, warnings, base:
+    corpus, rows, warnings, base, cue_files:
         The training file, rows per split, training warnings and base-corpus rows.
     metrics:
         Held-out metrics (``Model.evaluate`` on the test split).
@@ -100,6 +100,7 @@ class ModelCard:
     rows: dict[str, int] | None = None
     warnings: list[str] | None = None
     base: BaseInfo | None = None
+    cue_files: list[dict[str, Any]] | None = None
     metrics: dict[str, Any] | None = None
     command: str | None = None
     baseline_vader: dict[str, Any] | None = None

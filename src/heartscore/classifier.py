@@ -22,7 +22,9 @@ from spacy.tokens import Doc
 
 from .errors import InputError, SchemaError
 from .features import DocFeaturizer, Provenance
-from .labels import DEFAULT_SCHEMA, LabelSchema
+from .labels import CORE_SIGNALS, DEFAULT_SCHEMA, LabelSchema
+from .nlp.annotator import COMPONENT_NAMES
+from .nlp.cues import Cue, CueSource, cues_to_dict, read_cues
 from .preprocess import NlpSpec, build_nlp, to_docs
 
 __all__ = ["HeartscoreClassifier", "Prediction", "check_texts"]
@@ -81,12 +83,18 @@ class HeartscoreClassifier(BaseEstimator):
         Passed to :class:`DocFeaturizer`.
     batch_size:
         Texts per ``nlp.pipe`` batch.
+    cues:
+        Extra cue files (paths, or their parsed content) matched beside the shipped cues;
+        their labels become features (``cue:effort-`` …). They are read at ``fit`` and their
+        content travels with the fitted model (``cue_data_``), so the files are not needed
+        to load it.
     """
 
     def __init__(self, *, schema: dict | None = None, nlp: dict | None = None, C: float = 0.3,
                  ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
                  max_features: int | None = 20000, cue_weight: float = 2.0,
-                 lexicon_weight: float = 1.0, batch_size: int = 256) -> None:
+                 lexicon_weight: float = 1.0, batch_size: int = 256,
+                 cues: Sequence[CueSource] | None = None) -> None:
         self.schema = schema
         self.nlp = nlp
         self.C = C
@@ -96,6 +104,7 @@ class HeartscoreClassifier(BaseEstimator):
         self.cue_weight = cue_weight
         self.lexicon_weight = lexicon_weight
         self.batch_size = batch_size
+        self.cues = cues
 
     # ------------------------------------------------------------------ helpers
     def _schema(self) -> LabelSchema:
@@ -108,7 +117,16 @@ class HeartscoreClassifier(BaseEstimator):
             # features use heartscore's own lemma table and no sentence boundaries, so the
             # estimator's pipeline leaves both out (less memory, nothing to disable)
             nlp = self._nlp_obj = build_nlp(replace(spec, lemmatizer=False, sentencizer=False))
+            nlp.get_pipe(COMPONENT_NAMES[0]).add_cues(self.extra_cues())
         return nlp
+
+    def extra_cues(self) -> tuple[Cue, ...]:
+        """The cues this model matches beside the shipped ones: from ``cue_data_`` once
+        fitted, else read from ``cues``."""
+        data = getattr(self, "cue_data_", None)
+        if data is not None:
+            return read_cues(data)
+        return tuple(c for source in (self.cues or ()) for c in read_cues(source))
 
     def to_docs(self, texts: Sequence[str]) -> list[Doc]:
         """Run this estimator's spaCy pipeline over texts (only the pipes features need)."""
@@ -122,6 +140,10 @@ class HeartscoreClassifier(BaseEstimator):
         state = self.__dict__.copy()
         state.pop("_nlp_obj", None)  # never pickle spaCy; rebuilt from the spec on load
         return state
+
+    def __setstate__(self, state: dict) -> None:
+        state.setdefault("cues", None)  # models saved before cue files had none
+        super().__setstate__(state)
 
     def _y_matrix(self, y: Any, n: int) -> np.ndarray:
         schema = self._schema()
@@ -147,11 +169,17 @@ class HeartscoreClassifier(BaseEstimator):
                              f"found shape {weights.shape}")
         schema = self._schema()
         Y = self._y_matrix(y, len(texts))
+        self.__dict__.pop("cue_data_", None)
+        extra = self.extra_cues()  # read the cue files once; their content is kept
+        self.cue_data_ = cues_to_dict(extra) if extra else None
+        self.__dict__.pop("_nlp_obj", None)  # a pipeline that matches these cues
         docs = self.to_docs(texts)
+        labels = tuple(dict.fromkeys(c.label for c in extra if c.label not in CORE_SIGNALS))
         self.featurizer_ = DocFeaturizer(ngram_range=tuple(self.ngram_range), min_df=self.min_df,
                                          max_features=self.max_features,
                                          cue_weight=self.cue_weight,
-                                         lexicon_weight=self.lexicon_weight).fit(docs)
+                                         lexicon_weight=self.lexicon_weight,
+                                         cue_labels=labels).fit(docs)
         Xm = self.featurizer_.transform(docs)
         self.heads_: dict[str, LogisticRegression] = {}
         for j, label in enumerate(schema.labels):

@@ -86,6 +86,9 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--signals", default=",".join(CORE_SIGNALS),
                    help="signal columns to train, e.g. trust,safety,seen,mattering,effort")
     t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--cues", action="append", default=[], metavar="FILE",
+                   help="a cue file of your own (JSON, see heartscore/data/cues.json); its "
+                        "labels become features. Repeat for more files")
     t.add_argument("--C", type=float, default=None, help="regularisation (default: config)")
 
     g = sub.add_parser("suggest", help="rows the model is least sure about: label these next",
@@ -227,7 +230,8 @@ def _config(args: argparse.Namespace):
         if getattr(args, "signals", None) else CORE_SIGNALS
     config = TrainConfig(seed=getattr(args, "seed", 0), text_column=args.text_column,
                          signals=signals, with_base=getattr(args, "with_base", False),
-                         company_weight=getattr(args, "weight", 1.0))
+                         company_weight=getattr(args, "weight", 1.0),
+                         cues=tuple(getattr(args, "cues", None) or ()))
     if getattr(args, "C", None) is not None:
         config = replace(config, C=args.C)
     return config
@@ -249,6 +253,7 @@ def _train(args: argparse.Namespace) -> int:
         flags.append("--with-base")
     if args.C is not None:
         flags.append(f"--C {args.C}")
+    flags += [f"--cues {c}" for c in args.cues]
     model.card.command = f"heartscore train {args.input} -o {args.output} {' '.join(flags)}"
     for w in model.card.warnings or []:
         print(f"heartscore: warning: {w}", file=sys.stderr)

@@ -1,6 +1,6 @@
 """Docs → sparse feature matrix, feature names and per-doc provenance (feature → char spans).
 
-Features (all computed from the Doc annotations of :mod:`heartscore.components`):
+Features (all computed from the Doc annotations of :mod:`heartscore.nlp.annotator`):
 
 - lemma unigrams and bigrams, ``NEG_``-marked inside a negation scope; brand, place and
   person names, @handles and URLs are masked (never features);
@@ -30,15 +30,16 @@ from spacy.attrs import IDX, ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
-from .components import (KIND_EMOJI, KIND_EMOTICON, KIND_HANDLE, KIND_HASHTAG, KIND_NUMBER,
+from .nlp.negation import negation_flags
+from .nlp.tokens import (KIND_EMOJI, KIND_EMOTICON, KIND_HANDLE, KIND_HASHTAG, KIND_NUMBER,
                          KIND_PUNCT, KIND_URL, KIND_WORD, batch_tokens, get_annotation,
-                         negation_flags, token_kind)
+                         token_kind)
 from .errors import InputError
 from .labels import CORE_SIGNALS
 from .lexcache import LexemeCache
 
 __all__ = ["DocFeaturizer", "Provenance", "load_names", "load_valence", "load_lemmas",
-           "DENSE_FEATURES"]
+           "DENSE_FEATURES", "cue_features"]
 
 # VADER's constants (vaderSentiment.py): negation scalar and the "but" weights.
 N_SCALAR = -0.74
@@ -48,15 +49,21 @@ VADER_ALPHA = 15.0  # normalisation constant of VADER's compound score
 _SENT_END = {".", "!", "?", "\n", "…"}
 _CONTRAST = {"but", "however", "although", "though", "yet"}
 
+
+
+def cue_features(labels: Sequence[str]) -> tuple[str, ...]:
+    """The cue feature names of these labels: per sign, plain and negated."""
+    return tuple(f"cue:{s}{'+' if sign > 0 else '-'}{neg}" for s in labels for sign in (1, -1)
+                 for neg in ("", ":neg"))
+
+
 DENSE_FEATURES: tuple[str, ...] = (
     "val:compound", "val:pos", "val:neg", "val:pos_share", "val:neg_share", "val:negated",
     "val:min", "val:max", "val:after_but",
     "emph:exclaim", "emph:question", "emph:caps", "emph:elongated",
     "kind:handle", "kind:url", "kind:emoji", "kind:number", "len:log",
-    *(f"cue:{s}{'+' if sign > 0 else '-'}{neg}" for s in CORE_SIGNALS for sign in (1, -1)
-      for neg in ("", ":neg")),
+    *cue_features(CORE_SIGNALS),
 )
-_DENSE_INDEX = {name: i for i, name in enumerate(DENSE_FEATURES)}
 _CACHE_LIMIT = 100_000  # per-word caches stay bounded on streams of one-off tokens
 _UID_BASE = 1 << 20  # n-gram keys: ids packed base 2**20 (up to 2**20 lemma parts)
 _FIT_BATCH = 2000  # docs per batch of token arrays while fitting
@@ -65,7 +72,7 @@ _FIT_BATCH = 2000  # docs per batch of token arrays while fitting
 _W_UID, _W_NEG, _W_VAL, _W_LEN, _W_CAP, _W_CONTRAST, _W_SENT = range(7)
 _W_DTYPES = (np.int64, np.int64, np.float64, np.int64, np.bool_, np.bool_, np.bool_)
 _VALENCE_SLICE = slice(0, 9)
-_CUE_SLICE = slice(DENSE_FEATURES.index("len:log") + 1, len(DENSE_FEATURES))
+_CUE_START = DENSE_FEATURES.index("len:log") + 1  # cue features run from here to the n-grams
 
 
 @dataclass(frozen=True)
@@ -146,17 +153,22 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
     cue_weight, lexicon_weight:
         Scale of the cue-lexicon and valence features relative to the n-grams. A larger
         scale lets the regularised heads lean on these cross-domain features more cheaply.
+    cue_labels:
+        Labels of a user's cue files beyond the core signals: their matches become features
+        too (``cue:effort-`` …), placed after the core signals' cue features.
     """
 
     def __init__(self, *, ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
                  max_features: int | None = 20000, mask_names: bool = True,
-                 cue_weight: float = 1.0, lexicon_weight: float = 1.0) -> None:
+                 cue_weight: float = 1.0, lexicon_weight: float = 1.0,
+                 cue_labels: tuple[str, ...] = ()) -> None:
         self.ngram_range = ngram_range
         self.min_df = min_df
         self.max_features = max_features
         self.mask_names = mask_names
         self.cue_weight = cue_weight
         self.lexicon_weight = lexicon_weight
+        self.cue_labels = cue_labels
 
     # ------------------------------------------------------------------ fitting
     def fit(self, docs: Sequence[Doc], y=None) -> "DocFeaturizer":
@@ -200,7 +212,7 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
         if self.max_features is not None:
             kept = kept[: self.max_features]
         kept.sort()
-        offset = len(DENSE_FEATURES)
+        offset = len(self._dense_names())
         self.vocabulary_ = {g: offset + i for i, g in enumerate(kept)}
         self.uninformative_ = frozenset(
             j for g, j in self.vocabulary_.items()
@@ -212,7 +224,7 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
         """Feature names: the dense features first, then the n-grams in index order."""
         self._check_fitted()
         grams = sorted(self.vocabulary_, key=self.vocabulary_.get)
-        return np.asarray([*DENSE_FEATURES, *grams], dtype=object)
+        return np.asarray([*self._dense_names(), *grams], dtype=object)
 
     def transform(self, docs: Sequence[Doc]) -> sp.csr_matrix:
         """Docs → sparse feature matrix (rows in input order)."""
@@ -229,11 +241,11 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
         if "_uid_of" not in self.__dict__:
             self._build_ids()
         tb = self._tokens(docs, self._transform_cache())
-        dense = np.zeros((len(docs), len(DENSE_FEATURES)), dtype=np.float64)
+        dense = np.zeros((len(docs), len(self._dense_names())), dtype=np.float64)
         v_prov = self._valence(tb, dense)
         c_prov = self._doc_level(docs, tb, dense)
         dense[:, _VALENCE_SLICE] *= self.lexicon_weight
-        dense[:, _CUE_SLICE] *= self.cue_weight
+        dense[:, _CUE_START:] *= self.cue_weight
         # ---- n-grams: occurrences of vocabulary n-grams, counted per doc
         occ = []
         for n, (doc, key, start, end) in self._gram_occurrences(tb, self.ngram_range[0]).items():
@@ -329,7 +341,17 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
             from sklearn.exceptions import NotFittedError
             raise NotFittedError("DocFeaturizer is not fitted yet; call fit(docs) first")
 
-    _DERIVED = ("_lex", "_uid_of", "_uni_col", "_gram_keys", "_uninformative_mask")
+    _DERIVED = ("_lex", "_uid_of", "_uni_col", "_gram_keys", "_uninformative_mask",
+                "_dense_index")
+
+    def _dense_names(self) -> tuple[str, ...]:
+        """The dense features: :data:`DENSE_FEATURES`, then the extra cue labels' features."""
+        extra = [s for s in self.cue_labels if s not in CORE_SIGNALS]
+        return DENSE_FEATURES + cue_features(extra)
+
+    def __setstate__(self, state: dict) -> None:
+        state.setdefault("cue_labels", ())  # models saved before cue files had none
+        super().__setstate__(state)
 
     def _drop_derived(self) -> None:
         for derived in self._DERIVED:
@@ -483,6 +505,10 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
         kinds = [get_annotation(doc, "hs_kinds") for doc in docs]
         have = [k is not None for k in kinds]
         present = np.zeros((n_docs, 8))
+        index = self.__dict__.get("_dense_index")
+        if index is None:
+            index = self.__dict__["_dense_index"] = {name: i for i, name in
+                                                     enumerate(self._dense_names())}
         if any(have):
             k_all = np.concatenate([np.asarray(k, dtype=np.int64) for k in kinds if k is not None])
             k_doc = np.repeat(np.flatnonzero(have), [len(k) for k in kinds if k is not None])
@@ -497,8 +523,8 @@ class DocFeaturizer(TransformerMixin, BaseEstimator):
             base = int(tb.bounds[i])
             by_feat: dict[int, list[tuple[int, int]]] = {}
             for signal, sign, start, end, negated in cues:
-                f = _DENSE_INDEX.get(f"cue:{signal}{'+' if sign > 0 else '-'}"
-                                     f"{':neg' if negated else ''}")
+                f = index.get(f"cue:{signal}{'+' if sign > 0 else '-'}"
+                              f"{':neg' if negated else ''}")
                 if f is not None:
                     by_feat.setdefault(f, []).append((int(starts[base + start]),
                                                       int(ends[base + end - 1])))

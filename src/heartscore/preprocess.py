@@ -16,8 +16,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import components  # noqa: F401  (registers the hs_* factories by being imported)
-from .components import COMPONENT_NAMES
+from .nlp.annotator import COMPONENT_NAMES  # (importing it registers the hs_* factories)
 from .errors import InputError
 
 __all__ = ["NlpSpec", "build_nlp", "to_docs", "SCORING_PIPES"]

@@ -21,7 +21,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
-from .components import Annotator, register_extensions
+from .nlp.annotator import Annotator
+from .nlp.tokens import register_extensions
 from .labels import LabelSchema
 from .results import Evidence, Result, result_columns
 
@@ -76,7 +77,7 @@ class HeartscoreComponent:
         self.model_path = model
         self.batch_size = batch_size
         self._model = None
-        self._annotator = Annotator()
+        self._annotator: Annotator | None = None
 
     @property
     def model(self):
@@ -103,8 +104,10 @@ class HeartscoreComponent:
         own ``hs_*`` token annotations, which the features read)."""
         if not docs:
             return []
-        self._annotator.annotate(docs)
         model = self.model
+        if self._annotator is None:  # the model's own cue files too, if it was trained with any
+            self._annotator = Annotator().add_cues(model.estimator.extra_cues())
+        self._annotator.annotate(docs)
         texts = [d.text for d in docs]
         pred = model.estimator.predict_detailed(docs, evidence=True)
         cols = result_columns(texts, pred.proba, pred.labels, pred.evidence, model.schema)

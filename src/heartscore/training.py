@@ -22,6 +22,7 @@ a warning); the heart score then uses the core signals that remain.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -32,11 +33,12 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from .card import BaseInfo, ModelCard
 from .classifier import HeartscoreClassifier
-from .corpus import check_labeled, labels_matrix, load_corpus
+from .corpus import check_labeled, file_sha256, labels_matrix, load_corpus
 from .errors import InputError, SchemaError
 from .evaluation import polarity_macro_f1, signal_macro_f1
 from .labels import CORE_SIGNALS, LabelSchema
 from .model import Model
+from .nlp.cues import read_cues
 from .preprocess import NlpSpec
 
 __all__ = ["TrainConfig", "train", "split_frame", "cross_validate", "MIN_PER_CLASS",
@@ -67,12 +69,15 @@ class TrainConfig:
     with_base: bool = False
     company_weight: float = 1.0
     nlp: dict[str, Any] = field(default_factory=lambda: NlpSpec().to_dict())
+    #: Extra cue files (paths) matched beside the shipped cues; their labels become features.
+    cues: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
         d = asdict(self)
         d["ngram_range"] = list(self.ngram_range)
         d["signals"] = list(self.signals)
+        d["cues"] = list(self.cues)
         return d
 
     @classmethod
@@ -81,12 +86,22 @@ class TrainConfig:
         d = dict(d)
         d["ngram_range"] = tuple(d.get("ngram_range", (1, 2)))
         d["signals"] = tuple(d.get("signals", CORE_SIGNALS))
+        d["cues"] = tuple(d.get("cues", ()))
         return cls(**d)
 
     @property
     def schema(self) -> LabelSchema:
         """The label schema these settings train."""
         return LabelSchema(signals=tuple(self.signals))
+
+
+def _estimator(config: TrainConfig, schema: LabelSchema) -> HeartscoreClassifier:
+    """The unfitted estimator ``config`` describes."""
+    return HeartscoreClassifier(schema=schema.to_dict(), nlp=config.nlp, C=config.C,
+                                ngram_range=config.ngram_range, min_df=config.min_df,
+                                max_features=config.max_features, cue_weight=config.cue_weight,
+                                lexicon_weight=config.lexicon_weight,
+                                cues=list(config.cues) or None)
 
 
 def split_frame(df: pd.DataFrame, config: TrainConfig) -> dict[str, pd.DataFrame]:
@@ -164,6 +179,8 @@ def train(df: pd.DataFrame, config: TrainConfig | None = None, *, name: str = "h
     one, :func:`heartscore.resources.base_corpus_path`).
     """
     config = config or TrainConfig()
+    for path in config.cues:  # a bad cue file stops training before any work
+        read_cues(path)
     df, schema, warnings = _prepare(df, config)
     parts = split_frame(df, config)
     tr, dev, te = parts["train"], parts["dev"], parts["test"]
@@ -185,18 +202,18 @@ def train(df: pd.DataFrame, config: TrainConfig | None = None, *, name: str = "h
                             "and base dev rows together")
         base_info = {"rows_train": int(len(btr)), "rows_dev": int(len(bdev))}
     _check_minimum(Y_tr, schema, "training")
-    est = HeartscoreClassifier(schema=schema.to_dict(), nlp=config.nlp, C=config.C,
-                               ngram_range=config.ngram_range, min_df=config.min_df,
-                               max_features=config.max_features, cue_weight=config.cue_weight,
-                               lexicon_weight=config.lexicon_weight)
+    est = _estimator(config, schema)
     est.fit(X_tr, Y_tr, sample_weight=weights if config.with_base else None)
     est.tune_thresholds(X_dev, Y_dev)
+    cue_files = [{"file": os.path.basename(p), "sha256": file_sha256(p),
+                  "labels": sorted({c.label for c in read_cues(p)})}
+                 for p in config.cues] if config.cues else None
     card = ModelCard(
         name=name, created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         schema=schema.to_dict(), nlp=config.nlp, config=config.to_dict(),
         thresholds=est.thresholds_, corpus=corpus_info or {},
         rows={k: int(len(v)) for k, v in parts.items()}, warnings=warnings,
-        base=base_info)
+        base=base_info, cue_files=cue_files)
     model = Model(est, card)
     if len(te):
         report = model.evaluate(te["text"].tolist(), labels_matrix(te, schema))
@@ -226,11 +243,7 @@ def cross_validate(df: pd.DataFrame, config: TrainConfig | None = None, *,
     Y = labels_matrix(df, schema)
     scores = []
     for k, (a, b) in enumerate(skf.split(texts, y_pol)):
-        est = HeartscoreClassifier(schema=schema.to_dict(), nlp=config.nlp, C=config.C,
-                                   ngram_range=config.ngram_range, min_df=config.min_df,
-                                   max_features=config.max_features,
-                                   cue_weight=config.cue_weight,
-                                   lexicon_weight=config.lexicon_weight)
+        est = _estimator(config, schema)
         est.fit([texts[i] for i in a], Y[a])
         pred = est.predict([texts[i] for i in b])
         sig_t = Y[b][:, 1:].astype(float)

@@ -1,9 +1,14 @@
-"""The cue lexicon is a tested artefact: every pattern compiles, every cue group matches
-examples written from LABELS.md, and a negation outside a cue marks it negated."""
+"""The cue data (heartscore/data/cues.json) is a tested artefact: every pattern compiles, every
+cue group matches examples written from LABELS.md, and a negation outside a cue marks it
+negated."""
+from pathlib import Path
+
 import pytest
 
-from heartscore.lexicon import CUES, NEGATION_TRIGGERS, expand_pattern
 from heartscore.labels import CORE_SIGNALS
+from heartscore.nlp.cues import NEGATION_TRIGGERS, builtin_cues, expand, parse_pattern
+
+CUES = builtin_cues()
 
 # (text, signal, sign, negated) — examples per LABELS.md rule, not copied from the corpus
 EXAMPLES = [
@@ -101,19 +106,19 @@ def test_every_pattern_expands_and_every_signal_has_both_signs():
     seen = set()
     total = 0
     for cue in CUES:
-        assert cue.signal in CORE_SIGNALS and cue.sign in (1, -1) and cue.note
+        assert cue.label in CORE_SIGNALS and cue.value in (1, -1) and cue.rule
         for p in cue.patterns:
-            phrases = expand_pattern(p)
+            phrases = expand(parse_pattern(p))
             assert phrases and all(w and " " not in w for seq in phrases for w in seq), p
             total += len(phrases)
-        seen.add((cue.signal, cue.sign))
+        seen.add((cue.label, cue.value))
     assert total < 100_000  # the trie stays small
     assert seen == {(s, sign) for s in CORE_SIGNALS for sign in (1, -1)}
 
 
 def test_lexicon_size_is_about_fifty_patterns_per_signal():
     for s in CORE_SIGNALS:
-        n = sum(len(c.patterns) for c in CUES if c.signal == s)
+        n = sum(len(c.patterns) for c in CUES if c.label == s)
         assert n >= 45, (s, n)
 
 
@@ -148,3 +153,51 @@ def test_negation_triggers_are_lowercase():
 def test_product_only_complaint_has_no_cue(cue_nlp):
     doc = cue_nlp("The soup was cold and the battery died after a week.")
     assert doc._.hs_cues == []
+
+
+def test_every_cue_matches_its_own_examples(hs_nlp):
+    from heartscore.nlp.matcher import cue_matcher
+    matcher = cue_matcher(CUES)
+    ids = [c.id for c in CUES]
+    assert len(ids) == len(set(ids))
+    for cue in CUES:
+        assert cue.examples, cue.id
+        for example in cue.examples:
+            doc = hs_nlp.make_doc(example)
+            assert cue in [c for c, _, _ in matcher.find(doc)], (cue.id, example)
+
+
+@pytest.mark.parametrize("entry,message", [
+    ({"label": "Effort"}, "lowercase name"),
+    ({"value": 0}, "value must be 1"),
+    ({"patterns": [[{"LOWER": "Chased"}]]}, "write 'chased'"),
+    ({"patterns": [[{"LOWER": "2nd"}, {"LOWER": "time"}]]}, "read as a number"),
+    ({"patterns": [[{"LOWER": "#"}]]}, "hs_key"),
+    ({"patterns": [[{"LOWER": "very", "OP": "?"}]]}, "every token is optional"),
+    ({"note": "x"}, "unknown keys"),
+    ({"patterns": [[{"LOWER": "hoops", "OP": "many"}]]}, "not a spaCy token pattern"),
+])
+def test_a_cue_file_is_checked_entry_by_entry(entry, message):
+    from heartscore.errors import InputError
+    from heartscore.nlp.cues import read_cues
+    cue = {"id": "effort.violated.chasing", "label": "effort", "value": -1,
+           "patterns": ["had to chase"], **entry}
+    with pytest.raises(InputError, match=message):
+        read_cues({"format": "heartscore-cues", "version": 1, "cues": [cue]})
+
+
+def test_cue_ids_are_unique_across_files():
+    from heartscore.errors import InputError
+    from heartscore.nlp.cues import cues_to_dict, load_cues
+    with pytest.raises(InputError, match="used twice"):
+        load_cues([cues_to_dict(CUES[:1])])
+
+
+def test_the_example_cue_file_matches_its_examples(hs_nlp):
+    from heartscore.nlp.cues import read_cues
+    from heartscore.nlp.matcher import CueMatcher
+    cues = read_cues(Path(__file__).resolve().parents[2] / "examples" / "effort_cues.json")
+    matcher = CueMatcher(cues)
+    for cue in cues:
+        for example in cue.examples:
+            assert cue in [c for c, _, _ in matcher.find(hs_nlp.make_doc(example))], example

@@ -1,9 +1,9 @@
 import numpy as np
 from spacy.tokens import DocBin
 
-from heartscore.components import (KIND_EMOJI, KIND_EMOTICON, KIND_HANDLE, KIND_NUMBER,
-                                   KIND_URL, KIND_WORD, negation_flags, negation_scope,
-                                   token_kind)
+from heartscore.nlp.negation import negation_flags, negation_scope
+from heartscore.nlp.tokens import (KIND_EMOJI, KIND_EMOTICON, KIND_HANDLE, KIND_NUMBER, KIND_URL,
+                                   KIND_WORD, token_kind)
 
 
 def test_token_kinds():
@@ -94,14 +94,19 @@ def test_a_batch_annotates_each_doc_as_if_alone(hs_nlp):
     assert not any(c[0] == "seen" and c[1] == -1 for c in batch[0]._.hs_cues + batch[1]._.hs_cues)
 
 
-def test_cue_matcher_finds_exactly_the_expanded_patterns():
-    from heartscore.components import CueMatcher
-    from heartscore.lexicon import CUES, expand_pattern
-    expanded = {(tuple(seq), cue.signal, cue.sign) for cue in CUES for p in cue.patterns
-                for seq in expand_pattern(p)}
+def test_cue_matcher_finds_exactly_the_expanded_patterns(hs_nlp):
+    from spacy.tokens import Doc
+
+    from heartscore.nlp.cues import builtin_cues, expand, parse_pattern
+    from heartscore.nlp.matcher import CueMatcher
+    cues = builtin_cues()
+    expanded = {(tuple(seq), cue.label, cue.value) for cue in cues for p in cue.patterns
+                for seq in expand(parse_pattern(p))}
     patterns = sorted(expanded)[::997]
     keys = [w for seq, _, _ in patterns for w in ["filler", *seq]]
-    found = CueMatcher().match(keys)
+    words = [{"#": "12", "~unit": "2hrs"}.get(k, k) for k in keys]  # tokens with these keys
+    found = [(c.label, c.value, s, e)
+             for c, s, e in CueMatcher(cues).find(Doc(hs_nlp.vocab, words=words))]
     pos = 0
     for seq, signal, sign in patterns:  # each embedded pattern is found where it was put
         pos += 1
@@ -112,7 +117,7 @@ def test_cue_matcher_finds_exactly_the_expanded_patterns():
 
 
 def test_direct_annotation_access_agrees_with_spacy_extensions(hs_nlp):
-    from heartscore.components import get_annotation, set_annotation
+    from heartscore.nlp.tokens import get_annotation, set_annotation
     doc = hs_nlp("No one called me back!")
     for name in ("hs_kinds", "hs_negated", "hs_emphasis", "hs_cues"):
         assert get_annotation(doc, name) is getattr(doc._, name) is not None
