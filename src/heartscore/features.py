@@ -30,13 +30,13 @@ from spacy.attrs import IDX, ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
+from .errors import InputError
+from .labels import CORE_SIGNALS
+from .lexcache import LexemeCache
 from .nlp.negation import negation_flags
 from .nlp.tokens import (KIND_EMOJI, KIND_EMOTICON, KIND_HANDLE, KIND_HASHTAG, KIND_NUMBER,
                          KIND_PUNCT, KIND_URL, KIND_WORD, batch_tokens, get_annotation,
                          token_kind)
-from .errors import InputError
-from .labels import CORE_SIGNALS
-from .lexcache import LexemeCache
 
 __all__ = ["DocFeaturizer", "Provenance", "load_names", "load_valence", "load_lemmas",
            "DENSE_FEATURES", "cue_features"]
@@ -48,7 +48,6 @@ VADER_ALPHA = 15.0  # normalisation constant of VADER's compound score
 
 _SENT_END = {".", "!", "?", "\n", "…"}
 _CONTRAST = {"but", "however", "although", "though", "yet"}
-
 
 
 def cue_features(labels: Sequence[str]) -> tuple[str, ...]:

@@ -16,8 +16,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .nlp.annotator import COMPONENT_NAMES  # (importing it registers the hs_* factories)
 from .errors import InputError
+from .nlp.annotator import COMPONENT_NAMES  # (importing it registers the hs_* factories)
 
 __all__ = ["NlpSpec", "build_nlp", "to_docs", "SCORING_PIPES"]
 

@@ -21,9 +21,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
+from .labels import LabelSchema
 from .nlp.annotator import Annotator
 from .nlp.tokens import register_extensions
-from .labels import LabelSchema
 from .results import Evidence, Result, result_columns
 
 __all__ = ["HeartscoreComponent", "make_heartscore", "register_heart_extensions"]

@@ -10,7 +10,6 @@ are getters over that data. Per-word work is done once per distinct string
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -152,8 +153,9 @@ class CueMatcher:
 
     def find(self, doc: Doc) -> list[tuple[Cue, int, int]]:
         """Every match in one doc as (cue, start, end), overlapping ones included."""
-        keys = [get_string_id(match_key(t.text)) for t in doc]
-        return [(self.cues[k], s, e) for k, s, e in self._found(self._hits(doc), lambda: keys)]
+        keys = np.asarray([get_string_id(match_key(t.text)) for t in doc], dtype=np.uint64)
+        found = self._found(self._hits(doc), keys, 0, len(doc))
+        return [(self.cues[k], s, e) for k, s, e in found]
 
     def _hits(self, doc: Doc) -> list[tuple[int, int, int]]:
         """(match id, start, end) from the PhraseMatcher (and the Matcher, if it has patterns)."""
@@ -162,23 +164,23 @@ class CueMatcher:
             hits += self._matcher(doc)
         return hits
 
-    def _found(self, hits: list[tuple[int, int, int]], keys_of: Callable[[], list[int]]) -> Found:
-        """(cue index, start, end) of every match, anchors extended (``keys_of()``: the doc's
-        match-key ids, only read when an anchor was found)."""
+    def _found(self, hits: list[tuple[int, int, int]], keys: np.ndarray, a: int, b: int) -> Found:
+        """(cue index, start, end) of every match, anchors extended (``keys[a:b]``: the doc's
+        match-key ids, read only when an anchor was found)."""
         direct, anchored = self._direct, self._anchored
         found: Found = []
-        keys = None
+        doc_keys = None
         for mid, s, e in hits:
             k = direct.get(mid)
             if k is not None:
                 found.append((k, s, e))
                 continue
-            a = anchored[mid]
-            if keys is None:
-                keys = keys_of()
-            ends = _reach(keys, e, a.right, 1)
+            anchor = anchored[mid]
+            if doc_keys is None:
+                doc_keys = keys[a:b].tolist()
+            ends = _reach(doc_keys, e, anchor.right, 1)
             if ends:
-                found.extend((a.cue, s2, e2) for s2 in _reach(keys, s, a.left, -1)
+                found.extend((anchor.cue, s2, e2) for s2 in _reach(doc_keys, s, anchor.left, -1)
                              for e2 in ends)
         return found
 
@@ -193,8 +195,8 @@ class CueMatcher:
         for d, doc in enumerate(docs):
             hits = hits_of(doc)
             if hits:  # most docs have none
-                a, b = starts[d], starts[d + 1]
-                found = self._found(hits, lambda: keys[a:b].tolist())  # noqa: B023 (used now)
+                a = starts[d]
+                found = self._found(hits, keys, a, starts[d + 1])
                 if found:
                     out[d] = self._kept(found, neg, a)
         return out
@@ -203,20 +205,19 @@ class CueMatcher:
               base: int) -> list[tuple[str, int, int, int, bool]]:
         """Longest first at each start; matches overlapping a kept one of the same signal
         and sign are dropped; in token order."""
-        signals = self.signals
+        signals, negated = self.signals, neg.item
         if len(found) == 1:  # the usual case
             k, start, end = found[0]
-            return [(*signals[k], start, end, bool(neg[base + start] == 1))]
-        spans = sorted(((*signals[k], s, e) for k, s, e in found),
-                       key=lambda m: (m[0], m[1], m[2], -m[3]))
+            return [(*signals[k], start, end, negated(base + start) == 1)]
         kept = []
         last: dict[tuple[str, int], int] = {}
-        for signal, sign, start, end in spans:
+        # by signal, sign, start, then longest first
+        for signal, sign, start, neg_end in sorted([(*signals[k], s, -e) for k, s, e in found]):
             if start < last.get((signal, sign), -1):
                 continue
-            last[(signal, sign)] = end
-            kept.append((signal, sign, start, end, bool(neg[base + start] == 1)))
-        kept.sort(key=lambda c: (c[2], c[0], c[1]))
+            last[(signal, sign)] = -neg_end
+            kept.append((signal, sign, start, -neg_end, negated(base + start) == 1))
+        kept.sort(key=itemgetter(2, 0, 1))
         return kept
 
 
