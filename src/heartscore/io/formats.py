@@ -16,6 +16,7 @@ import csv
 import io
 import shutil
 from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -241,21 +242,15 @@ def _unknown_count(path: str) -> int | None:
 
 
 # ------------------------------------------------------------------ the registry
-def _partial(fn: Callable, **kw: Any) -> Callable:
-    def bound(*args: Any) -> Any:
-        return fn(*args, **kw)
-    return bound
-
-
 FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("csv", (".csv", ".txt"), _partial(_read_delimited, sep=None, name="csv"),
-           _DelimitedWriter, _join_bytes, _partial(_count_lines, header=True), streams=True,
-           read_stream=_partial(_stream_delimited, sep=",")),
-    Format("tsv", (".tsv", ".tab"), _partial(_read_delimited, sep="\t", name="tsv"),
-           _TsvWriter, _join_bytes, _partial(_count_lines, header=True), streams=True,
-           read_stream=_partial(_stream_delimited, sep="\t")),
+    Format("csv", (".csv", ".txt"), partial(_read_delimited, sep=None, name="csv"),
+           _DelimitedWriter, _join_bytes, partial(_count_lines, header=True), streams=True,
+           read_stream=partial(_stream_delimited, sep=",")),
+    Format("tsv", (".tsv", ".tab"), partial(_read_delimited, sep="\t", name="tsv"),
+           _TsvWriter, _join_bytes, partial(_count_lines, header=True), streams=True,
+           read_stream=partial(_stream_delimited, sep="\t")),
     Format("jsonl", (".jsonl", ".ndjson", ".json"), _read_jsonl, _JsonlWriter, _join_bytes,
-           _partial(_count_lines, header=False), streams=True, read_stream=_stream_jsonl),
+           partial(_count_lines, header=False), streams=True, read_stream=_stream_jsonl),
     Format("parquet", (".parquet", ".pq"), _read_parquet, _ParquetWriter, _join_parquet,
            _count_parquet),
     Format("xlsx", (".xlsx",), _read_xlsx, _XlsxWriter, _join_xlsx, _unknown_count),
