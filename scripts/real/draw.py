@@ -137,8 +137,8 @@ def main() -> None:
                     help="enrichment rule: keyword lists (b1, b2) or b3's metadata rule")
     args = ap.parse_args()
     kw = keyword_re()
-    people = keyword_re(PEOPLE) if args.people else None
     people_re = keyword_re(PEOPLE)
+    people = people_re if args.people else None
     existing = [json.loads(l) for l in UNITS.open()] if UNITS.exists() else []
     seen_src = {u["source_id"] for u in existing}
     new = []
