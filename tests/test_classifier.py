@@ -92,3 +92,18 @@ def test_thresholds_tuned_on_dev_change_decisions_not_probabilities(fitted, corp
     after = fitted.predict_proba(dev["text"].tolist())
     for k in before:
         assert np.allclose(before[k], after[k])
+
+
+def test_word_vectors_add_named_columns_and_keep_predictions_valid(small):
+    X, y = small
+    est = HeartscoreClassifier(min_df=1, vector_weight=0.2).fit(X, y)
+    plain = HeartscoreClassifier(min_df=1).fit(X, y)
+    names = est.feature_names()
+    assert len(names) == len(plain.feature_names()) + est.vectors_.n_features_out_
+    assert names[-1].startswith("vec:neg:")
+    proba = est.predict_proba(X[:20])
+    for label, p in proba.items():
+        np.testing.assert_allclose(p.sum(axis=1), 1.0)
+    # the vectors change what the heads see, so probabilities differ from the plain model
+    assert not np.allclose(proba["polarity"], plain.predict_proba(X[:20])["polarity"])
+    assert not hasattr(plain, "vectors_")

@@ -52,11 +52,13 @@ class CorpusInfo(TypedDict, total=False):
     rows: int
 
 
-class BaseInfo(TypedDict):
-    """Rows of the base corpus mixed in by ``with_base`` training."""
+class BaseInfo(TypedDict, total=False):
+    """Rows of the base corpus mixed in by ``with_base`` training (``rows_by_kind``: training
+    rows per kind of base row, from 0.2.0 on)."""
 
     rows_train: int
     rows_dev: int
+    rows_by_kind: dict[str, int]
 
 
 @dataclass

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
@@ -26,6 +27,7 @@ from .labels import CORE_SIGNALS, DEFAULT_SCHEMA, LabelSchema
 from .nlp.annotator import COMPONENT_NAMES
 from .nlp.cues import Cue, CueSource, cues_to_dict, read_cues
 from .preprocess import NlpSpec, build_nlp, to_docs
+from .vectors import WordVectors
 
 __all__ = ["HeartscoreClassifier", "Prediction", "check_texts"]
 
@@ -88,13 +90,16 @@ class HeartscoreClassifier(BaseEstimator):
         their labels become features (``cue:effort-`` …). They are read at ``fit`` and their
         content travels with the fitted model (``cue_data_``), so the files are not needed
         to load it.
+    vector_weight:
+        Scale of the pooled word-vector features (:class:`heartscore.vectors.WordVectors`);
+        0 leaves them out.
     """
 
     def __init__(self, *, schema: dict | None = None, nlp: dict | None = None, C: float = 0.3,
                  ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
                  max_features: int | None = 20000, cue_weight: float = 2.0,
                  lexicon_weight: float = 1.0, batch_size: int = 256,
-                 cues: Sequence[CueSource] | None = None) -> None:
+                 cues: Sequence[CueSource] | None = None, vector_weight: float = 0.0) -> None:
         self.schema = schema
         self.nlp = nlp
         self.C = C
@@ -105,6 +110,7 @@ class HeartscoreClassifier(BaseEstimator):
         self.lexicon_weight = lexicon_weight
         self.batch_size = batch_size
         self.cues = cues
+        self.vector_weight = vector_weight
 
     # ------------------------------------------------------------------ helpers
     def _schema(self) -> LabelSchema:
@@ -143,6 +149,7 @@ class HeartscoreClassifier(BaseEstimator):
 
     def __setstate__(self, state: dict) -> None:
         state.setdefault("cues", None)  # models saved before cue files had none
+        state.setdefault("vector_weight", 0.0)  # nor word vectors
         super().__setstate__(state)
 
     def _y_matrix(self, y: Any, n: int) -> np.ndarray:
@@ -181,6 +188,10 @@ class HeartscoreClassifier(BaseEstimator):
                                          lexicon_weight=self.lexicon_weight,
                                          cue_labels=labels).fit(docs)
         Xm = self.featurizer_.transform(docs)
+        self.__dict__.pop("vectors_", None)
+        if self.vector_weight:
+            self.vectors_ = WordVectors(weight=self.vector_weight).fit(docs)
+            Xm = sp.hstack([Xm, self.vectors_.transform(docs)], format="csr")
         self.heads_: dict[str, LogisticRegression] = {}
         for j, label in enumerate(schema.labels):
             classes = schema.classes(label)
@@ -253,6 +264,9 @@ class HeartscoreClassifier(BaseEstimator):
 
     def _predict_docs(self, docs: list[Doc], evidence: bool, top_k: int) -> Prediction:
         Xm, prov = self.featurizer_.transform_with_provenance(docs)
+        vectors = getattr(self, "vectors_", None)
+        if vectors is not None:  # dense columns after the sparse ones: provenance unchanged
+            Xm = sp.hstack([Xm, vectors.transform(docs)], format="csr")
         schema = self._schema()
         proba, labels, ev = {}, {}, {}
         for label in schema.labels:
@@ -317,7 +331,10 @@ class HeartscoreClassifier(BaseEstimator):
     def feature_names(self) -> np.ndarray:
         """Names of the features the heads are trained on."""
         self._check_fitted()
-        return self.featurizer_.get_feature_names_out()
+        names = self.featurizer_.get_feature_names_out()
+        vectors = getattr(self, "vectors_", None)
+        return names if vectors is None else np.concatenate(
+            [names, vectors.get_feature_names_out()])
 
     # ------------------------------------------------------------------ internals
     def _check_fitted(self) -> None:
