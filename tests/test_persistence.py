@@ -296,6 +296,16 @@ def test_incompatible_versions_are_refused(saved, tmp_path, lib):
         load(other, trusted=True)
 
 
+def test_a_pickle_named_hsm_is_never_unpickled(planted, tmp_path):
+    evil, marker = planted
+    disguised = tmp_path / "disguised.hsm"
+    shutil.copy(evil, disguised)
+    for trusted in (False, True):
+        with pytest.raises(ModelCompatibilityError, match="not a readable heartscore model"):
+            load(disguised, trusted=trusted)
+    assert not marker.exists()
+
+
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(ModelCompatibilityError, match="does not exist"):
         load(tmp_path / "nope.hsm")

@@ -96,10 +96,11 @@ def default_model_path() -> Path:
 
 
 def model_format(path: str | os.PathLike) -> str:
-    """How a model file is read: ``"safe"`` (a heartscore container, whatever its name),
-    ``"skops"`` or ``"pickle"`` (every other file). Reads the zip directory only."""
+    """How a model file is read: ``"safe"`` (a ``.hsm`` name, or a heartscore container
+    whatever its name), ``"skops"`` or ``"pickle"`` (every other file). Reads the zip
+    directory only; a ``.hsm`` file is never unpickled, even when trusted."""
     path = Path(path)
-    if safe_format.is_container(path):
+    if path.suffix == SAFE_SUFFIX or safe_format.is_container(path):
         return "safe"
     return "skops" if path.suffix == ".skops" else "pickle"
 
