@@ -5,7 +5,8 @@
 
 Trains on the corpus's train split, tunes thresholds on dev, evaluates once on test, and
 compares with VADER (its neutral band tuned on dev too). Writes:
-  models/heartscore-<version>.joblib + .card.json   the model and its card
+  models/heartscore-<version>.hsm                   the model, in the safe format (card inside)
+  models/heartscore-<version>.card.json             a copy of its card, to read without heartscore
   models/MODEL_CARD.md                              the card rendered for people
                                                     (heartscore.card.ModelCard.render)
   models/report.json                                all figures the README quotes
@@ -22,12 +23,13 @@ import heartscore
 from heartscore.card import ModelCard
 from heartscore.corpus import corpus_path, file_sha256, load_corpus
 from heartscore.evaluation import bootstrap_ci, polarity_macro_f1, signal_macro_f1
-from heartscore.persistence import card_path, save
+from heartscore.persistence import read_card, save
 from heartscore.preprocess import to_docs
 from heartscore.training import TrainConfig, split_frame, train
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "models" / f"heartscore-{heartscore.__version__}.joblib"
+OUT = ROOT / "models" / f"heartscore-{heartscore.__version__}.hsm"
+CARD_COPY = OUT.with_name(OUT.stem + ".card.json")
 SIGNALS = ["trust", "safety", "seen", "mattering"]
 
 
@@ -48,9 +50,12 @@ def ci(metric, *arrays):
 
 
 def rerender_card() -> int:
-    """Re-render MODEL_CARD.md from the saved JSON card and models/real_eval.json (written
-    by benchmarks/real_eval.py --write), without retraining."""
-    card = ModelCard.from_dict(json.loads(card_path(OUT).read_text()))
+    """Write the card copy and re-render MODEL_CARD.md from the card inside the saved model
+    and models/real_eval.json (written by benchmarks/real_eval.py --write), without
+    retraining."""
+    card: ModelCard = read_card(OUT)
+    CARD_COPY.write_text(json.dumps(card.to_dict(), indent=2, ensure_ascii=False) + "\n",
+                         encoding="utf-8")
     real_eval = ROOT / "models" / "real_eval.json"
     real = json.loads(real_eval.read_text()) if real_eval.exists() else None
     (ROOT / "models" / "MODEL_CARD.md").write_text(card.render(real))
@@ -121,7 +126,7 @@ def main() -> int:
     (ROOT / "models" / "report.json").write_text(json.dumps(report, indent=2) + "\n")
     rerender_card()  # from the card as saved: save adds the versions, date and file hash
     print(json.dumps({k: report[k] for k in ("heartscore", "vader")}, indent=2))
-    print(f"wrote {OUT} and {card_path(OUT).name}", file=sys.stderr)
+    print(f"wrote {OUT} and {CARD_COPY.name}", file=sys.stderr)
     return 0
 
 

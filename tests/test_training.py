@@ -153,9 +153,10 @@ def test_a_cue_file_adds_a_custom_signal_through_data_and_a_retrain(corpus, tmp_
     text = "Terrible, I had to call again and again."
     before = m.score(text).to_dict(evidence=True)
     assert before["effort"] == -1
-    saved = [save(m, tmp_path / "effort.joblib"), save(m, tmp_path / "effort.skops")]
+    saved = [save(m, tmp_path / "effort.hsm"), save(m, tmp_path / "effort.joblib"),
+             save(m, tmp_path / "effort.skops")]
     path.unlink()  # the model carries its cue data: the file is not needed any more
-    for again in map(load, saved):
+    for again in (load(p, trusted=p.suffix == ".joblib") for p in saved):
         assert again.score(text).to_dict(evidence=True) == before
         doc = again.estimator.to_docs([text])[0]
         assert ("effort", -1) in {(c[0], c[1]) for c in doc._.hs_cues}

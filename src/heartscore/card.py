@@ -22,7 +22,7 @@ from .resources import package_file
 if TYPE_CHECKING:
     from jinja2 import Template
 
-__all__ = ["ModelCard", "FormatInfo", "ArtifactInfo", "CorpusInfo", "BaseInfo",
+__all__ = ["ModelCard", "FormatInfo", "ArtifactInfo", "ConvertedFrom", "CorpusInfo", "BaseInfo",
            "REAL_EVAL_COLUMN"]
 
 #: The column under which ``benchmarks/real_eval.py`` stores the shipped model's figures.
@@ -37,11 +37,21 @@ class FormatInfo(TypedDict):
 
 
 class ArtifactInfo(TypedDict):
-    """The saved model file: its name, SHA-256 and size in bytes."""
+    """The saved model file: its name, SHA-256 and size in bytes. For a safe-format
+    (``.hsm``) file, which holds its card, the SHA-256 and size are those of its payload
+    (the estimator's tree and arrays, without the card)."""
 
     file: str
     sha256: str
     bytes: int
+
+
+class ConvertedFrom(TypedDict):
+    """The file a model was converted from (``heartscore convert``): name, format, SHA-256."""
+
+    file: str
+    format: str
+    sha256: str
 
 
 class CorpusInfo(TypedDict, total=False):
@@ -88,6 +98,9 @@ class ModelCard:
         The command that built the model and, for the shipped model, the VADER baseline.
     format, versions, saved, artifact:
         Written by ``save``: card format, library versions, save time and the model file.
+    converted_from:
+        Written by ``convert``: the file the model was converted from. Conversion changes
+        the file, not the model, so :attr:`model_id` keeps naming that file's hash.
     extra:
         Keys this version of heartscore does not know, kept so that they are saved again.
     """
@@ -110,6 +123,7 @@ class ModelCard:
     versions: dict[str, str] | None = None
     saved: str | None = None
     artifact: ArtifactInfo | None = None
+    converted_from: ConvertedFrom | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ JSON
@@ -140,9 +154,10 @@ class ModelCard:
     # ------------------------------------------------------------------ views
     @property
     def model_id(self) -> str:
-        """``name@sha256-prefix`` of the saved file (``unsaved`` before saving)."""
+        """``name@sha256-prefix`` of the saved file (``unsaved`` before saving); of the
+        file it was converted from, for a converted model (the same model in a new file)."""
         name = self.name if self.name is not None else "heartscore"
-        digest = (self.artifact or {}).get("sha256", "")[:12] or "unsaved"
+        digest = (self.converted_from or self.artifact or {}).get("sha256", "")[:12] or "unsaved"
         return f"{name}@{digest}"
 
     @property
