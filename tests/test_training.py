@@ -160,3 +160,14 @@ def test_a_cue_file_adds_a_custom_signal_through_data_and_a_retrain(corpus, tmp_
         assert again.score(text).to_dict(evidence=True) == before
         doc = again.estimator.to_docs([text])[0]
         assert ("effort", -1) in {(c[0], c[1]) for c in doc._.hs_cues}
+
+
+def test_a_word_vector_model_saves_to_the_safe_format_and_predicts_the_same(corpus, tmp_path):
+    from heartscore import load, save
+    m = train(_company(corpus, n=300, seed=3), TrainConfig(min_df=1, vector_weight=0.2))
+    assert m.estimator.vectors_.weight == 0.2
+    texts = corpus["text"].head(40).tolist()
+    again = load(save(m, tmp_path / "vec.hsm"))
+    a = [r.to_dict(evidence=True) for r in m.score_many(texts)]
+    b = [r.to_dict(evidence=True) for r in again.score_many(texts)]
+    assert a == b

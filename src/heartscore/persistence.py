@@ -37,6 +37,7 @@ from .errors import ModelCompatibilityError
 from .features import DocFeaturizer
 from .model import Model
 from .resources import shipped_model_path
+from .vectors import WordVectors
 
 __all__ = ["save", "load", "read_card", "convert", "model_format", "card_path", "versions",
            "default_model_path", "FORMAT", "SAFE_SUFFIX", "PICKLE_SUFFIXES", "SAFE_CLASSES",
@@ -54,11 +55,12 @@ SAFE_CLASSES: dict[str, type] = {
     "HeartscoreClassifier": HeartscoreClassifier,
     "DocFeaturizer": DocFeaturizer,
     "LogisticRegression": LogisticRegression,
+    "WordVectors": WordVectors,
 }
 #: The only non-standard types a heartscore .skops file may contain (skops trusts numpy,
 #: scipy and scikit-learn types itself).
 TRUSTED_TYPES = ("builtins.frozenset", "heartscore.classifier.HeartscoreClassifier",
-                 "heartscore.features.DocFeaturizer")
+                 "heartscore.features.DocFeaturizer", "heartscore.vectors.WordVectors")
 
 
 def versions() -> dict[str, str]:
