@@ -80,7 +80,9 @@ def vader_frame(labels) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ the run
 def run(sources: list[str] | None, n_boot: int, on: str = "test",
-        config: TrainConfig | None = None) -> dict:
+        config: TrainConfig | None = None, frames: list | None = None) -> dict:
+    """The leave-one-source-out report; ``frames`` (a list) receives the pooled
+    (gold, heartscore predictions) frames."""
     real = pd.read_csv(REAL, dtype={"id": str, "source_id": str, "polarity": str},
                        keep_default_na=False)
     shipped = heartscore.load()
@@ -125,6 +127,8 @@ def run(sources: list[str] | None, n_boot: int, on: str = "test",
     ours = pd.concat([p[1] for p in pooled], ignore_index=True)
     old = pd.concat([p[2] for p in pooled], ignore_index=True)
     vader = pd.concat([p[3] for p in pooled], ignore_index=True)
+    if frames is not None:
+        frames += [test, ours]
     rnd = (test["drawn"] == "random").to_numpy()
     polar = test["polarity"].isin(["good", "bad"]).to_numpy()
     previous = json.loads(OUT.read_text()).get("test_reads", 0) if OUT.exists() else 0

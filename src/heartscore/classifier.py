@@ -38,6 +38,8 @@ _SIGNAL_GRID = np.round(np.arange(0.15, 0.80, 0.025), 3)
 # The neutral band may only shrink: a pilot on real feedback found 3-class models say
 # "neutral" too often on short real sentences, so dev may not widen it.
 _NEUTRAL_GRID = np.round(np.arange(-0.30, 0.001, 0.02), 3)
+# With a cap on "neutral" for good/bad texts the band may shrink further.
+_CAPPED_GRID = np.round(np.arange(-0.60, 0.001, 0.02), 3)
 
 
 @dataclass
@@ -297,9 +299,14 @@ class HeartscoreClassifier(BaseEstimator):
         out[minus] = 0
         return out
 
-    def tune_thresholds(self, X_dev: Sequence[str], y_dev: Any) -> "HeartscoreClassifier":
+    def tune_thresholds(self, X_dev: Sequence[str], y_dev: Any, *,
+                        neutral_cap: float | None = None) -> "HeartscoreClassifier":
         """Choose decision thresholds on a dev split: the neutral band for polarity
-        (macro-F1) and, per signal, the +1 and -1 probability thresholds (F1 of that class)."""
+        (macro-F1) and, per signal, the +1 and -1 probability thresholds (F1 of that class).
+
+        ``neutral_cap`` (e.g. 0.05): the neutral band may answer "neutral" for at most this
+        share of the dev rows whose gold polarity is good or bad; the best macro-F1 band
+        within the cap wins (the narrowest band when none meets it)."""
         self._check_fitted()
         texts = check_texts(X_dev)
         Y = self._y_matrix(y_dev, len(texts))
@@ -312,7 +319,14 @@ class HeartscoreClassifier(BaseEstimator):
             truth = np.array([classes.index(_norm(v, label)) for v in Y[known, j]])
             p = proba[label][known]
             if label == "polarity":
-                best = max(_NEUTRAL_GRID, key=lambda b: (
+                grid = _NEUTRAL_GRID if neutral_cap is None else _CAPPED_GRID
+                if neutral_cap is not None:
+                    polar = truth != classes.index("neutral")
+                    rate = {b: float(np.mean(_bias(p[polar], b) == 1)) if polar.any() else 0.0
+                            for b in grid}
+                    ok = [b for b in grid if rate[b] <= neutral_cap]
+                    grid = ok or [min(grid, key=rate.get)]
+                best = max(grid, key=lambda b: (
                     f1_score(truth, _bias(p, b), average="macro", labels=[0, 1, 2],
                              zero_division=0), -abs(b)))
                 thresholds[label] = {"neutral_bias": float(best)}

@@ -77,6 +77,9 @@ class TrainConfig:
     #: labelled, polarity-only) row against a hand-written one (0 leaves that kind out).
     real_weight: float = 1.0
     distant_weight: float = 0.0
+    #: Most "neutral" answers the dev-tuned neutral band may give on gold good/bad dev rows
+    #: (None: no cap).
+    neutral_cap: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -218,7 +221,7 @@ def train(df: pd.DataFrame, config: TrainConfig | None = None, *, name: str = "h
     _check_minimum(Y_tr, schema, "training")
     est = _estimator(config, schema)
     est.fit(X_tr, Y_tr, sample_weight=weights if config.with_base else None)
-    est.tune_thresholds(X_dev, Y_dev)
+    est.tune_thresholds(X_dev, Y_dev, neutral_cap=config.neutral_cap)
     cue_files = [{"file": os.path.basename(p), "sha256": file_sha256(p),
                   "labels": sorted({c.label for c in read_cues(p)})}
                  for p in config.cues] if config.cues else None

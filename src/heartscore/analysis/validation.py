@@ -26,13 +26,19 @@ from ..errors import InputError
 from ..evaluation import binary_f1_table, macro_f1_interval
 from ..labels import CORE_SIGNALS, POLARITY
 
-__all__ = ["MIN_SUPPORT", "SIGNAL_LABELS", "compare", "predictions", "confidence_ranking",
+__all__ = ["MIN_SUPPORT", "SIGNAL_LABELS", "compare", "predictions", "confidence_ranking", "hits",
            "leave_group_out", "learning_curve"]
 
 #: Labels with fewer gold rows than this are left out of a macro figure (shown, not counted).
 MIN_SUPPORT = 10
 #: The eight signal labels of the signal macro-F1, in order.
 SIGNAL_LABELS = [f"{s}{sign}" for s in CORE_SIGNALS for sign in ("+1", "-1")]
+
+
+def hits(frame: pd.DataFrame, what: str) -> np.ndarray:
+    """(n, k) booleans of a frame's labels: ``what="polarity"`` (good/neutral/bad, in
+    :data:`POLARITY` order) or ``"signals"`` (the 8 signal labels, :data:`SIGNAL_LABELS`)."""
+    return _polarity_hits(frame["polarity"]) if what == "polarity" else _signal_hits(frame)
 
 
 def _polarity_hits(values: Any) -> np.ndarray:
