@@ -45,6 +45,7 @@ from heartscore.training import TrainConfig, train
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "corpora" / "real" / "real.csv"
 OUT = ROOT / "models" / "real_eval.json"
+OLD = ROOT / "models" / "heartscore-0.1.0.hsm"
 README = ROOT / "README.md"
 VADER_GRID = np.round(np.arange(0.0, 0.81, 0.025), 3)
 
@@ -85,7 +86,7 @@ def run(sources: list[str] | None, n_boot: int, on: str = "test",
     (gold, heartscore predictions) frames."""
     real = pd.read_csv(REAL, dtype={"id": str, "source_id": str, "polarity": str},
                        keep_default_na=False)
-    shipped = heartscore.load()
+    shipped = heartscore.load(OLD)  # 0.1.0: hand-written corpus only, every source unseen
     sources = sources or sorted(real["source"].unique())
     config = replace(config or TrainConfig(), with_base=True)
     per, pooled = {}, []
@@ -137,7 +138,7 @@ def run(sources: list[str] | None, n_boot: int, on: str = "test",
         f"{platform.python_implementation()} {platform.python_version()}",
         "corpus": {"file": "corpora/real/real.csv", "rows": int(len(real)),
                    "sources": sources},
-        "config": config.to_dict(), "shipped_model": shipped.id, "bootstrap": n_boot,
+        "config": config.to_dict(), "baseline_model": shipped.id, "bootstrap": n_boot,
         "min_support": MIN_SUPPORT, "seconds": round(time.time() - started),
         "scored_split": on, "test_reads": previous + (on == "test"),
         "per_source": per,

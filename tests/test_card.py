@@ -79,14 +79,14 @@ def test_a_card_is_a_json_object():
 
 def test_rendered_card_is_models_model_card_md(shipped):
     real_eval = json.loads((ROOT / "models" / "real_eval.json").read_text(encoding="utf-8"))
-    rendered = ModelCard.from_dict(shipped).render(real_eval)
+    levers = json.loads((ROOT / "models" / "levers.json").read_text(encoding="utf-8"))
+    rendered = ModelCard.from_dict(shipped).render(real_eval, levers)
     assert rendered == (ROOT / "models" / "MODEL_CARD.md").read_text(encoding="utf-8")
 
 
-def test_real_section_only_for_the_model_it_scored(shipped):
+def test_real_section_only_for_the_recipe_it_evaluated(shipped):
     real_eval = json.loads((ROOT / "models" / "real_eval.json").read_text(encoding="utf-8"))
-    other = ModelCard.from_dict({**shipped, "artifact": {**shipped["artifact"], "sha256": "0" * 64},
-                                 "converted_from": None})
+    other = ModelCard.from_dict({**shipped, "config": {**shipped["config"], "C": 123.0}})
     assert "On real feedback" not in other.render(real_eval)
     assert "On real feedback" in ModelCard.from_dict(shipped).render(real_eval)
 
