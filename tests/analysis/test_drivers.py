@@ -199,3 +199,18 @@ def test_a_text_outcome_is_refused():
 
 def test_drivers_is_exported_from_the_package():
     assert heartscore.drivers is drivers and "drivers" in heartscore.__all__
+
+
+def test_the_report_gains_a_drivers_section_with_an_outcome():
+    from heartscore.analysis.report import build_report
+    df = scored_rows(400)
+    page = build_report(df, outcome="rating")
+    assert build_report(df).count('id="drivers"') == 0
+    section = page[page.index('id="drivers"'):]
+    assert "Drivers of rating" in section and "not causes" in section
+    assert 'id="chart-drivers"' in section and 'id="chart-states"' in section
+    strongest = section[section.index("Strongest drivers"):]
+    assert strongest.index("seen violated") < strongest.index("</section>")
+    assert strongest.count("<figure") == 3  # seen violated is the one clear driver here
+    with pytest.raises(InputError, match="no outcome column 'stars'"):
+        build_report(df, outcome="stars")

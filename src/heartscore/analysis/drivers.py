@@ -28,7 +28,7 @@ one long table whose ``table`` column says which part a row belongs to:
     outcome, and how many were used. No row is dropped without being counted here.
 
 Cells (and model terms) with fewer than ``min_count`` rows are flagged ``small``, never
-hidden. Means, rates, differences and their intervals come from :mod:`.summaries`.
+hidden; a difference is flagged when either of its two cells is. Means, rates, differences and their intervals come from :mod:`.summaries`.
 
 These are associations in the rows given, not causes: a need that goes with a lower rating
 may stand for something else the customers wrote about.
