@@ -268,7 +268,10 @@ def main(argv: list[str] | None = None) -> int:
         "The claim under test: *customers who are only rationally satisfied (good polarity, "
         "no need met or violated) leave as readily as dissatisfied ones*. It holds in a "
         "source when the dissatisfied rows' outcome is not clearly different from the "
-        "rationally satisfied rows' (the 95% interval of the difference covers 0).",
+        "rationally satisfied rows' (the 95% interval of the difference covers 0). None of "
+        "these outcomes is leaving itself: ratings, recommend flags and survey scores stand "
+        "in for it, and a complaint closed with relief is the company's act, not the "
+        "customer's.",
         "",
         "Overview: the two need terms with the largest model coefficients whose interval is "
         "clear of 0 (not *small*); the gain in R² (pseudo-R²) from adding the needs to "

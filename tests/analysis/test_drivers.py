@@ -149,6 +149,17 @@ def test_groups_get_their_own_tables_after_the_whole_file():
         assert t[(t["table"] == "state") & (t["group"] == g)]["n"].sum() == n
 
 
+def test_a_group_too_small_for_the_model_says_so_and_keeps_its_cells():
+    df = scored_rows(300, binary=True)
+    df.insert(1, "store", np.where(np.arange(300) < 4, "kiosk", "main"))
+    t = drivers(df, "recommend", group_by="store", n_boot=10)
+    kiosk = t[t["group"] == "kiosk"]
+    model = kiosk[kiosk["table"] == "model"]
+    assert model["coef"].isna().all() and model["small"].all()
+    assert model["note"].str.contains("model not fitted|no row").all()
+    assert kiosk.loc[kiosk["table"] == "state", "n"].sum() == 4
+
+
 @pytest.mark.parametrize("ext", ["parquet", "xlsx", "jsonl"])
 def test_every_table_format_holds_the_same_table(tmp_path, ext):
     src = tmp_path / "scored.csv"

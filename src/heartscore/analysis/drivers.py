@@ -49,7 +49,8 @@ from ..results import experience
 from . import summaries
 from .scored_table import ALL_ROWS, SIDES, prepare
 
-__all__ = ["drivers", "COLUMNS", "OUTCOME_TYPES", "MIN_COUNT", "NOT_EXPRESSED", "FIT_TERMS"]
+__all__ = ["drivers", "COLUMNS", "OUTCOME_TYPES", "MIN_COUNT", "NOT_EXPRESSED", "FIT_TERMS",
+           "REFERENCE_STATE"]
 
 #: Cells with fewer rows than this are flagged ``small``.
 MIN_COUNT = summaries.SMALL_GROUP
@@ -286,13 +287,19 @@ def _r2(res: Any, binary: bool) -> float:
     return float(res.prsquared if binary else res.rsquared)
 
 
+def _fit_errors() -> tuple[type[BaseException], ...]:
+    """What a fit raises on a singular or separated design."""
+    from statsmodels.tools.sm_exceptions import PerfectSeparationError
+    return (np.linalg.LinAlgError, ValueError, ArithmeticError, PerfectSeparationError)
+
+
 def _gain(X: np.ndarray, y: np.ndarray, n_pol: int, binary: bool) -> float:
     """R² (pseudo-R²) of the full model minus that of polarity alone; NaN if a fit fails."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return _r2(_fit(y, X, binary), binary) - _r2(_fit(y, X[:, :n_pol], binary), binary)
-    except Exception:  # a resample without some level, or perfect separation
+    except _fit_errors():  # a resample without some level, or perfect separation
         return float("nan")
 
 
@@ -310,34 +317,40 @@ def _model_table(part: pd.DataFrame, signals: Sequence[str], *, binary: bool, mi
             "note": "every row" if counts[c] else "no row"} for c in absent]
     level = summaries.CI_LEVEL
     note = f"against polarity={reference} and each need not expressed"
+    design = np.column_stack([np.ones(len(X)), X.to_numpy()])
+    names = ["intercept", *X.columns]
+    if len(X) <= design.shape[1] or np.linalg.matrix_rank(design) < design.shape[1]:
+        why = (f"model not fitted: {len(X)} rows for {design.shape[1]} terms, or terms that "
+               "always go together in these rows")
+        return pd.DataFrame(out + [{"table": "model", "term": t, "n": len(part),
+                                    "small": len(part) < min_count, "note": why}
+                                   for t in names])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             full = _fit(y, X.to_numpy(), binary)
             pol = _fit(y, X.iloc[:, :n_pol].to_numpy(), binary)
-        except Exception as exc:  # singular design or no convergence: say so, keep going
+            ci = np.asarray(full.conf_int(alpha=1 - level))
+            pvalues = np.asarray(full.pvalues)
+            if binary:
+                stat = 2 * (full.llf - pol.llf)
+                p = float(chi2.sf(stat, full.df_model - pol.df_model))
+            else:
+                p = float(full.compare_f_test(pol)[1])
+        except _fit_errors() as exc:  # no convergence: say so, keep going
             msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             return pd.DataFrame(out + [{"table": "model", "term": t, "n": len(part),
                                         "small": len(part) < min_count,
-                                        "note": f"model not fitted: {msg}"}
-                                       for t in ("intercept", *X.columns)])
+                                        "note": f"model not fitted: {msg}"} for t in names])
     if caught:
         note += "; " + "; ".join(sorted({str(w.message).splitlines()[0] for w in caught}))
-    ci = np.asarray(full.conf_int(alpha=1 - level))
-    names = ["intercept", *X.columns]
     for k, term in enumerate(names):
         n = len(part) if k == 0 else int(counts[term])
         out.append({"table": "model", "term": term, "n": n, "coef": float(full.params[k]),
                     "ci_low": float(ci[k, 0]), "ci_high": float(ci[k, 1]),
-                    "p": float(full.pvalues[k]), "small": n < min_count, "note": note})
+                    "p": float(pvalues[k]), "small": n < min_count, "note": note})
     measure = "McFadden pseudo-R²" if binary else "R²"
-    if binary:
-        stat = 2 * (full.llf - pol.llf)
-        p = float(chi2.sf(stat, full.df_model - pol.df_model))
-        test = "likelihood-ratio test"
-    else:
-        p = float(full.compare_f_test(pol)[1])
-        test = "F test"
+    test = "likelihood-ratio test" if binary else "F test"
     gain, low, high = bootstrap_ci(lambda a, b: _gain(a, b, n_pol, binary), X.to_numpy(), y,
                                    n_boot=n_boot, seed=seed, alpha=1 - level)
     small = len(part) < min_count
