@@ -10,8 +10,9 @@ def test_default_schema_has_polarity_then_four_signals():
 
 def test_output_columns_order_and_probability_columns():
     cols = DEFAULT_SCHEMA.output_columns()
-    assert cols[:7] == ["polarity", "trust", "safety", "seen", "mattering", "heart_score",
-                        "confidence"]
+    assert cols[:8] == ["polarity", "trust", "safety", "seen", "mattering", "experience",
+                        "heart_score", "confidence"]
+    assert DEFAULT_SCHEMA.column_types()["experience"] == "string"
     assert "p_polarity_good" in cols and "p_trust_-1" in cols and "p_mattering_1" in cols
     assert len(DEFAULT_SCHEMA.proba_columns()) == 3 * 5
 

@@ -49,3 +49,25 @@ def test_build_results_keeps_evidence_only_for_non_neutral_labels():
 def test_json_strings_are_what_json_dumps_writes(text):
     from heartscore.results import _json_str
     assert _json_str(text) == json.dumps(text, ensure_ascii=False)
+
+
+def test_experience_states_follow_polarity_and_the_core_signals():
+    from heartscore.results import experience
+    pol = ["good", "good", "good", "good", "bad", "neutral", None]
+    sig = {"trust": [1, 0, 1, 0, 1, 0, 1], "seen": [0, 0, -1, -1, 0, 0, 0],
+           "effort": [0, 1, 0, 0, 0, 0, 0]}  # not a core need: ignored
+    assert experience(pol, sig).tolist() == [
+        "emotionally satisfied", "rationally satisfied", "mixed", "mixed", "dissatisfied",
+        "neutral", None]
+
+
+def test_result_and_columns_carry_the_same_experience():
+    pol, sig = [0.1, 0.1, 0.8], [0.7, 0.2, 0.1]  # good, every signal violated
+    proba = {"polarity": np.array([pol]), **{s: np.array([sig]) for s in DEFAULT_SCHEMA.signals}}
+    labels = {"polarity": np.array(["good"], dtype=object),
+              **{s: np.array([-1]) for s in DEFAULT_SCHEMA.signals}}
+    from heartscore.results import result_columns
+    r = build_results(["x"], proba, labels, {}, DEFAULT_SCHEMA, "m")[0]
+    cols = result_columns(["x"], proba, labels, None, DEFAULT_SCHEMA)
+    assert r.experience == cols["experience"][0] == r.to_dict()["experience"] == "mixed"
+    assert list(r.to_dict()) == DEFAULT_SCHEMA.output_columns()

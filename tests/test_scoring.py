@@ -28,6 +28,16 @@ def test_score_frame_adds_columns_and_keeps_index(model):
     assert pd.isna(out.loc[13, "heartscore_error"])
 
 
+def test_score_frame_adds_the_experience_of_scored_rows_only(model):
+    df = pd.DataFrame({"text": ["She remembered my name, lovely stay.", None,
+                                "Rude staff, never again."]})
+    out = score_frame(df, model=model)
+    assert pd.isna(out["experience"].iloc[1])
+    assert out["experience"].iloc[2] == "dissatisfied"
+    assert set(out["experience"].dropna()) <= {"emotionally satisfied", "rationally satisfied",
+                                               "mixed", "dissatisfied", "neutral"}
+
+
 def test_score_frame_missing_column_names_the_columns(model):
     with pytest.raises(InputError, match="columns are id, review, stars"):
         score_frame(ROWS, text="text", model=model)

@@ -7,6 +7,7 @@
 """
 __version__ = "0.1.0"
 
+from .analysis.drivers import drivers
 from .card import ModelCard
 from .labels import DEFAULT_SCHEMA as LABELS
 from .labels import LabelSchema
@@ -16,5 +17,5 @@ from .results import Result
 from .scoring import score_file, score_frame
 from .training import TrainConfig, train
 
-__all__ = ["load", "save", "train", "TrainConfig", "score_frame", "score_file", "Model",
+__all__ = ["load", "save", "train", "TrainConfig", "score_frame", "score_file", "drivers", "Model",
            "ModelCard", "Result", "LABELS", "LabelSchema", "__version__"]

@@ -41,6 +41,12 @@ def _model_args(p: argparse.ArgumentParser) -> None:
 _EPILOG_REPORT = """example:
   heartscore score examples/reviews.csv -o scored.csv --evidence
   heartscore report scored.csv -o report.html --group-by store --date-column date"""
+_EPILOG_DRIVERS = """example:
+  heartscore score reviews.csv -o scored.csv
+  heartscore drivers scored.csv --outcome stars -o drivers.csv
+  heartscore drivers scored.csv --outcome recommend --group-by store -o drivers.xlsx
+
+Associations in your rows, not causes."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -149,6 +155,23 @@ def _parser() -> argparse.ArgumentParser:
                         "format instead)")
     c.add_argument("--trust-model", action="store_true", help=_TRUST_HELP)
 
+    d = sub.add_parser("drivers", help="which emotional needs go with an outcome (a rating, "
+                                       "recommend yes/no) in a scored file",
+                       epilog=_EPILOG_DRIVERS,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    d.add_argument("input", help="scored file written by `heartscore score`, with your outcome "
+                                 "column")
+    d.add_argument("-o", "--output", required=True,
+                   help="drivers table to write (CSV/TSV/JSONL/Parquet/XLSX by extension)")
+    d.add_argument("--outcome", required=True, metavar="COL",
+                   help="outcome column: a number (rating, score) or yes/no (0/1, true/false)")
+    d.add_argument("--outcome-type", choices=["numeric", "binary"],
+                   help="how to read the outcome (default: detected)")
+    d.add_argument("--group-by", metavar="COL", help="also per group of this column")
+    d.add_argument("--min-count", type=int, default=30, metavar="N",
+                   help="flag cells with fewer rows as small (default 30)")
+    d.add_argument("--text-column", help="column holding the text (default: detected)")
+
     r = sub.add_parser("report", help="write an HTML report of a scored file",
                        epilog=_EPILOG_REPORT, formatter_class=argparse.RawDescriptionHelpFormatter)
     r.add_argument("input", help="scored file written by `heartscore score` (--evidence "
@@ -158,6 +181,10 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--date-column", help="column of dates: adds the heart score over time")
     r.add_argument("--text-column", help="column holding the text (default: detected)")
     r.add_argument("--title", help="page title (default: from the file name)")
+    r.add_argument("--outcome", metavar="COL",
+                   help="add a drivers section: which needs go with this outcome column")
+    r.add_argument("--outcome-type", choices=["numeric", "binary"],
+                   help="how to read --outcome (default: detected)")
     return p
 
 
@@ -173,8 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return {"score": _score, "train": _train, "evaluate": _evaluate, "info": _info,
-                "report": _report, "summarize": _summarize, "suggest": _suggest,
-                "convert": _convert}[args.command](args)
+                "report": _report, "summarize": _summarize, "drivers": _drivers,
+                "suggest": _suggest, "convert": _convert}[args.command](args)
     except HeartscoreError as exc:
         print(f"heartscore: error: {exc}", file=sys.stderr)
         return 1
@@ -242,6 +269,33 @@ def _summarize(args: argparse.Namespace) -> int:
     small = int(table["small"].sum()) if len(table) else 0
     print(f"wrote {len(table)} group(s) to {args.output}"
           + (f"; {small} flagged small (< 30 scored rows)" if small else ""), file=sys.stderr)
+    return 0
+
+
+def _drivers(args: argparse.Namespace) -> int:
+    """Bad input exits 2 here (a usage error: another column or file is needed)."""
+    from .analysis.drivers import drivers
+    from .io import read_table, write_table
+    try:
+        if Path(args.output).resolve() == Path(args.input).resolve():
+            raise InputError(f"the output {args.output} is the input file; pass another -o")
+        table = drivers(read_table(args.input), args.outcome, group_by=args.group_by,
+                        outcome_type=args.outcome_type, min_count=args.min_count,
+                        text_column=args.text_column)
+    except InputError as exc:
+        print(f"heartscore: error: {exc}", file=sys.stderr)
+        return 2
+    write_table(table, args.output)
+    counts = dict(zip(table.loc[table["table"] == "rows", "term"],
+                      table.loc[table["table"] == "rows", "n"]))
+    left = ", ".join(f"{v} {k}" for k, v in counts.items() if k not in ("rows", "used") and v)
+    kind = table["outcome_type"].iloc[0]
+    small = int(table["small"].sum())
+    print(f"wrote {len(table)} rows to {args.output}: {kind} outcome {args.outcome!r}, "
+          f"{counts['used']} of {counts['rows']} rows used"
+          + (f" (left out: {left})" if left else "")
+          + (f"; {small} cells flagged small (< {args.min_count} rows)" if small else "")
+          + "; associations, not causes", file=sys.stderr)
     return 0
 
 
@@ -418,7 +472,8 @@ def _convert(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from .analysis.report import write_report
     options = {"group_by": args.group_by, "date_column": args.date_column,
-               "text_column": args.text_column}
+               "text_column": args.text_column, "outcome": args.outcome,
+               "outcome_type": args.outcome_type}
     if args.title:
         options["title"] = args.title
     path = write_report(args.input, args.output, **options)

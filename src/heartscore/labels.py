@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["LabelSchema", "DEFAULT_SCHEMA", "CORE_SIGNALS", "POLARITY", "SIGNAL_VALUES",
-           "SIGNAL_QUESTIONS",
+           "SIGNAL_QUESTIONS", "EXPERIENCE_COLUMN", "EXPERIENCE_STATES",
            "ERROR_COLUMN", "MODEL_COLUMN", "EVIDENCE_COLUMN"]
 
 #: Polarity classes, ordered from worst to best (the classifier's class order).
@@ -27,6 +27,13 @@ SIGNAL_VALUES: tuple[int, ...] = (-1, 0, 1)
 SCHEMA_VERSION = "1"
 #: Output column saying why a row was not scored (empty when it was).
 ERROR_COLUMN = "heartscore_error"
+#: Output column of the customer's emotional state, from polarity and the core signals.
+EXPERIENCE_COLUMN = "experience"
+#: The states, as the CX literature frames them. Good polarity splits three ways: at least
+#: one need met and none violated, no need met and none violated, or a need violated; bad
+#: polarity is ``dissatisfied`` and neutral polarity ``neutral``.
+EXPERIENCE_STATES: tuple[str, ...] = ("emotionally satisfied", "rationally satisfied", "mixed",
+                                      "dissatisfied", "neutral")
 #: Output column naming the model that scored a row.
 MODEL_COLUMN = "heartscore_model"
 #: Output column holding the evidence JSON (with ``--evidence``).
@@ -73,15 +80,16 @@ class LabelSchema:
         return list(self.labels)
 
     def output_columns(self) -> list[str]:
-        """All result columns in their fixed order (labels, heart score, confidence, probabilities)."""
-        return [*self.label_columns(), "heart_score", "confidence", "low_confidence",
+        """All result columns in their fixed order (labels, experience, heart score,
+        confidence, probabilities)."""
+        return [*self.label_columns(), EXPERIENCE_COLUMN, "heart_score", "confidence", "low_confidence",
                 *self.proba_columns()]
 
     def column_types(self) -> dict[str, str]:
         """The type of every column scoring adds (``string``, ``int``, ``float``, ``bool``),
         the one place writers and frames take their column types from."""
         types = {"polarity": "string", **{s: "int" for s in self.signals},
-                 "heart_score": "float", "confidence": "float", "low_confidence": "bool",
+                 EXPERIENCE_COLUMN: "string", "heart_score": "float", "confidence": "float", "low_confidence": "bool",
                  **{c: "float" for c in self.proba_columns()}}
         return {**types, EVIDENCE_COLUMN: "string", ERROR_COLUMN: "string", MODEL_COLUMN: "string"}
 

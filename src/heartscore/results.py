@@ -9,6 +9,12 @@ Heart score (in [-1, 1]): a weighted sum of expected values, not a mean of hard 
 
 Polarity carries 40% because it is the overall experience; each core signal carries 15%.
 Extra signals of a retrained schema do not enter the heart score.
+
+Experience (:func:`experience`), the customer's emotional state: for good polarity
+``emotionally satisfied`` (a core need met, none violated), ``rationally satisfied`` (no core
+need met, none violated) or ``mixed`` (a core need violated); bad polarity is
+``dissatisfied``, neutral polarity ``neutral``. Like the heart score it reads the four core
+signals only.
 """
 from __future__ import annotations
 
@@ -20,9 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from .labels import CORE_SIGNALS, LabelSchema
+from .labels import CORE_SIGNALS, EXPERIENCE_COLUMN, EXPERIENCE_STATES, LabelSchema
 
-__all__ = ["Evidence", "Result", "build_results", "result_columns", "heart_score",
+__all__ = ["Evidence", "Result", "build_results", "result_columns", "heart_score", "experience",
            "confidence", "HEART_WEIGHTS",
            "LOW_CONFIDENCE"]
 
@@ -60,6 +66,7 @@ class Result:
     confidence: mean over labels of the decided class's probability, in [0, 1].
     low_confidence: ``confidence < LOW_CONFIDENCE``.
     model: id of the model that produced it.
+    experience: the emotional state (see :func:`experience`), derived from the labels.
     """
 
     polarity: str
@@ -72,6 +79,11 @@ class Result:
     model: str
     schema: LabelSchema = field(repr=False, compare=False, default_factory=LabelSchema)
 
+    @property
+    def experience(self) -> str:
+        """The customer's emotional state (see :func:`experience`)."""
+        return str(experience([self.polarity], {s: [v] for s, v in self.signals.items()})[0])
+
     def to_dict(self, *, evidence: bool = False) -> dict[str, Any]:
         """Flat dict in the schema's output column order (the CLI's columns).
 
@@ -79,6 +91,7 @@ class Result:
         """
         d: dict[str, Any] = {"polarity": self.polarity}
         d.update({s: int(self.signals[s]) for s in self.schema.signals})
+        d[EXPERIENCE_COLUMN] = self.experience
         d["heart_score"] = round(self.heart_score, 4)
         d["confidence"] = round(self.confidence, 4)
         d["low_confidence"] = bool(self.low_confidence)
@@ -108,6 +121,51 @@ def heart_score(proba: Mapping[str, np.ndarray], schema: LabelSchema) -> np.ndar
     return np.clip(h, -1.0, 1.0)
 
 
+def experience(polarity: Sequence[Any], signals: Mapping[str, Sequence[Any]]) -> np.ndarray:
+    """The customer's emotional state per row, from polarity labels and signal values.
+
+    Reads the core signals present in ``signals`` (others are ignored). For good polarity:
+    ``emotionally satisfied`` when at least one core need is met (+1) and none violated (-1),
+    ``mixed`` when one is violated, ``rationally satisfied`` otherwise; bad polarity is
+    ``dissatisfied`` and neutral ``neutral``. A row without a polarity label, or with a
+    missing core signal value, gets ``None``. Returns an object array of strings.
+    """
+    emotional, rational, mixed, dissatisfied, neutral = EXPERIENCE_STATES
+    pol = np.asarray(polarity, dtype=object)
+    n = len(pol)
+    met, violated, missing = np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool)
+    for s in CORE_SIGNALS:
+        if s in signals:
+            v = _as_float(signals[s])
+            missing |= np.isnan(v)
+            met |= v == 1
+            violated |= v == -1
+    out = np.full(n, None, dtype=object)
+    out[pol == "bad"] = dissatisfied
+    out[pol == "neutral"] = neutral
+    good = pol == "good"
+    out[good & violated] = mixed
+    out[good & ~violated & met] = emotional
+    out[good & ~violated & ~met] = rational
+    out[good & missing] = None
+    return out
+
+
+def _as_float(values: Sequence[Any]) -> np.ndarray:
+    """Values as floats, NaN for missing (None, pd.NA, empty) or unreadable ones."""
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        pass
+    out = np.full(len(values), np.nan)
+    for i, v in enumerate(values.tolist() if hasattr(values, "tolist") else values):
+        try:
+            out[i] = float(v)
+        except (TypeError, ValueError):
+            pass
+    return out
+
+
 def confidence(proba: Mapping[str, np.ndarray], labels: Mapping[str, np.ndarray],
                schema: LabelSchema) -> np.ndarray:
     """Per text: the mean over labels of the decided class's probability."""
@@ -135,6 +193,8 @@ def result_columns(texts: Sequence[str], proba: Mapping[str, np.ndarray],
     cols: dict[str, Any] = {"polarity": np.asarray(labels["polarity"], dtype=object)}
     for s in schema.signals:
         cols[s] = np.asarray(labels[s], dtype=np.int64)
+    cols[EXPERIENCE_COLUMN] = experience(cols["polarity"],
+                                         {s: cols[s] for s in schema.signals})
     cols["heart_score"] = np.round(heart_score(proba, schema), 4)
     conf = confidence(proba, labels, schema)
     cols["confidence"] = np.round(conf, 4)

@@ -505,3 +505,21 @@ def test_the_browser_check_sees_errors_warnings_and_requests(tmp_path):
     assert "console.warning: careful" in text and "console.error: boom" in text
     assert "undefinedFunction" in text and "network request: http://example.invalid/x.png" in text
     assert state["drawn"] == 0
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium on PATH (Debian: apt-get install "
+                                             "chromium); the report is not checked in a browser")
+def test_the_drivers_section_renders_in_chromium(tmp_path):
+    rng = np.random.default_rng(0)
+    rows = [_row(i, "Riverside", "2026-01-05", f"text {i}: they never listened to me at all",
+                 pol, {"seen": -1} if i % 4 == 0 else ({"trust": 1} if i % 5 == 0 else {}),
+                 heart=0.1) for i, pol in enumerate(rng.choice(["good", "bad", "neutral"], 240))]
+    df = pd.DataFrame(rows)
+    df.insert(1, "stars", np.where(df["seen"] == -1, 2, 4) + rng.integers(0, 2, len(df)))
+    df.to_csv(tmp_path / "scored.csv", index=False)
+    page = tmp_path / "report.html"
+    assert main(["report", str(tmp_path / "scored.csv"), "-o", str(page), "--outcome",
+                 "stars"]) == 0
+    state, found = render(page)
+    assert found == []
+    assert state["charts"] == 4 and state["drawn"] == 4 and state["failed"] == 0

@@ -138,3 +138,39 @@ def test_monthly_heart_score_per_group_clips_and_leaves_one_row_without_band():
     assert monthly_heart_score(df.iloc[:0], date_column="date").empty
     with pytest.raises(InputError, match="no date column 'when'"):
         monthly_heart_score(df, date_column="when")
+
+
+def test_outcome_difference_is_welchs_interval_and_newcombes_for_rates():
+    from scipy.stats import ttest_ind
+
+    from heartscore.analysis.summaries import outcome_difference
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(3, 1, 80), rng.normal(2.5, 2, 50)
+    diff, low, high = outcome_difference(a, b, binary=False)
+    ci = ttest_ind(a, b, equal_var=False).confidence_interval(0.95)
+    assert diff == pytest.approx(a.mean() - b.mean())
+    assert (low, high) == pytest.approx((ci.low, ci.high))
+    # 30/50 vs 10/50: Newcombe's hybrid score interval (Newcombe 1998, method 10), from
+    # the two Wilson intervals
+    def wilson(k, n, z=stats.norm.ppf(0.975)):
+        p = k / n
+        mid, half = p + z * z / (2 * n), z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+        return (mid - half) / (1 + z * z / n), (mid + half) / (1 + z * z / n)
+    (l1, u1), (l2, u2) = wilson(30, 50), wilson(10, 50)
+    want = (0.4 - np.hypot(0.6 - l1, u2 - 0.2), 0.4 + np.hypot(u1 - 0.6, 0.2 - l2))
+    d, lo, hi = outcome_difference(np.r_[np.ones(30), np.zeros(20)],
+                                   np.r_[np.ones(10), np.zeros(40)], binary=True)
+    assert d == pytest.approx(0.4) and (lo, hi) == pytest.approx(want)
+    assert np.isnan(outcome_difference(np.ones(1), b, binary=False)[0])
+
+
+def test_outcome_means_per_key_with_t_and_wilson_intervals():
+    from heartscore.analysis.summaries import outcome_means
+    keys = pd.Series(["x"] * 4 + ["y"] * 3)
+    m = outcome_means(pd.Series([1.0, 2, 3, np.nan, 4, 4, 5]), keys, binary=False)
+    x = m.set_index("key").loc["x"]
+    assert x["n"] == 3 and x["mean"] == 2.0
+    assert x["ci_high"] - 2.0 == pytest.approx(4.302653 * 1 / np.sqrt(3))
+    r = outcome_means(pd.Series([1.0] * 8 + [0.0] * 2), pd.Series(["z"] * 10), binary=True)
+    # Wilson interval of 8/10 (z = 1.96)
+    assert (r["ci_low"].iloc[0], r["ci_high"].iloc[0]) == pytest.approx((0.4902, 0.9433), abs=1e-4)

@@ -19,7 +19,7 @@ from ..labels import POLARITY
 from .scored_table import SIDES
 
 __all__ = ["PALETTE", "MAX_CHART_GROUPS", "chart_parts", "polarity_chart", "signal_chart",
-           "trend_chart", "vega_bundle"]
+           "trend_chart", "effect_chart", "state_chart", "vega_bundle"]
 
 #: Charts show at most this many groups (the largest); tables list every group.
 MAX_CHART_GROUPS = 40
@@ -194,6 +194,55 @@ def trend_chart(monthly: pd.DataFrame, labels: dict[str, str] | None = None,
         facet=alt.Facet("label:N", sort=list(labels.values()), title=None,
                         header=alt.Header(labelFontSize=12)),
         columns=3).to_dict())
+
+
+def effect_chart(effects: pd.DataFrame, *, title: str) -> dict[str, Any]:
+    """Each need's effect with its interval: one row per signal and side (``label``,
+    ``side``, ``diff``, ``ci_low``, ``ci_high``, ``n``, ``small``), a point and a bar across
+    the interval, against a rule at 0; small cells faded."""
+    import altair as alt
+
+    data = effects[["label", "side", "diff", "ci_low", "ci_high", "n", "small"]]
+    y = alt.Y("label:N", sort=list(data["label"]), title=None,
+              axis=alt.Axis(labelLimit=280, labelFontSize=12))
+    colour = alt.Color("side:N", title=None,
+                       scale=alt.Scale(domain=["violated", "met"],
+                                       range=[_SIDE_COLOURS["violated"], _SIDE_COLOURS["met"]]),
+                       legend=alt.Legend(orient="top"))
+    opacity = alt.condition("datum.small", alt.value(0.4), alt.value(1.0))
+    tooltip = [alt.Tooltip("label:N", title="need"), alt.Tooltip("diff:Q", format="+.3f"),
+               alt.Tooltip("ci_low:Q", format="+.3f", title="95% CI low"),
+               alt.Tooltip("ci_high:Q", format="+.3f", title="95% CI high"),
+               alt.Tooltip("n:Q", title="rows")]
+    bars = alt.Chart().mark_rule(strokeWidth=2).encode(
+        y=y, x=alt.X("ci_low:Q", title=title), x2="ci_high:Q", color=colour, opacity=opacity)
+    points = alt.Chart().mark_point(filled=True, size=70).encode(
+        y=y, x="diff:Q", color=colour, opacity=opacity, tooltip=tooltip)
+    zero = alt.Chart().mark_rule(color="#666").encode(x=alt.datum(0))
+    chart = alt.layer(bars, points, zero, data=data).properties(width=560, height=alt.Step(22))
+    return _json_clean(chart.to_dict())
+
+
+def state_chart(states: pd.DataFrame, *, title: str) -> dict[str, Any]:
+    """The outcome per emotional state (``state``, ``label``, ``mean``, ``ci_low``,
+    ``ci_high``, ``n``, ``small``): a point and its interval per state; small ones faded."""
+    import altair as alt
+
+    data = states[["state", "label", "mean", "ci_low", "ci_high", "n", "small"]]
+    y = alt.Y("label:N", sort=list(data["label"]), title=None,
+              axis=alt.Axis(labelLimit=280, labelFontSize=12))
+    opacity = alt.condition("datum.small", alt.value(0.4), alt.value(1.0))
+    tooltip = [alt.Tooltip("state:N"), alt.Tooltip("mean:Q", format=".3f", title=title),
+               alt.Tooltip("ci_low:Q", format=".3f", title="95% CI low"),
+               alt.Tooltip("ci_high:Q", format=".3f", title="95% CI high"),
+               alt.Tooltip("n:Q", title="rows")]
+    scale = alt.Scale(zero=False, nice=True)
+    bars = alt.Chart().mark_rule(strokeWidth=2, color=_GOOD).encode(
+        y=y, x=alt.X("ci_low:Q", title=title, scale=scale), x2="ci_high:Q", opacity=opacity)
+    points = alt.Chart().mark_point(filled=True, size=70, color=_GOOD).encode(
+        y=y, x=alt.X("mean:Q", scale=scale), opacity=opacity, tooltip=tooltip)
+    chart = alt.layer(bars, points, data=data).properties(width=560, height=alt.Step(24))
+    return _json_clean(chart.to_dict())
 
 
 def _json_clean(obj: Any) -> Any:

@@ -129,7 +129,8 @@ def _environment() -> jinja2.Environment:
 def build_report(scored: pd.DataFrame, *, group_by: str | None = None,
                  date_column: str | None = None, text_column: str | None = None,
                  signals: Sequence[str] | None = None,
-                 title: str = "heartscore report") -> str:
+                 title: str = "heartscore report", outcome: str | None = None,
+                 outcome_type: str | None = None) -> str:
     """One self-contained HTML page describing a scored table.
 
     Parameters
@@ -147,13 +148,21 @@ def build_report(scored: pd.DataFrame, *, group_by: str | None = None,
         Signal columns to report (default: the four core signals present in the file).
     title:
         Page title.
+    outcome, outcome_type:
+        An outcome column (a rating, recommend yes/no): adds a drivers section, the whole
+        file's table of :func:`heartscore.drivers` (associations, not causes).
 
     Raises :class:`InputError` when the table is not a scored file or a named column is
     missing. The model is never run: everything comes from the table.
     """
     table = prepare(scored, group_by=group_by, date_column=date_column,
                     text_column=text_column, signals=signals)
-    data = report_data(table, title=title)
+    drivers_table = None
+    if outcome is not None:
+        from .drivers import drivers
+        drivers_table = drivers(scored, outcome, outcome_type=outcome_type,
+                                signals=table.signals, text_column=table.text_column)
+    data = report_data(table, title=title, drivers=drivers_table)
     # The bundle and the specs go inside <script> as they are: both are made safe there.
     return _environment().get_template("report.html.j2").render(
         report=data, bundle=Markup(vega_bundle()), specs_json=Markup(_script_json(data.specs)))

@@ -18,17 +18,20 @@ import pandas as pd
 from ..errors import InputError
 from ..labels import POLARITY, SIGNAL_QUESTIONS
 from . import summaries
-from .charts import (MAX_CHART_GROUPS, chart_parts, polarity_chart, signal_chart,
-                     trend_chart)
+from .charts import (MAX_CHART_GROUPS, chart_parts, effect_chart, polarity_chart,
+                     signal_chart, state_chart, trend_chart)
 from .scored_table import ALL_ROWS, CONFIDENCE_COLUMN, SIDES, ScoredTable
 
 __all__ = ["ReportData", "report_data", "shares", "most_violated", "monthly_heart_score",
-           "examples", "Example", "EXAMPLES_PER_SIDE", "TOP_VIOLATED"]
+           "examples", "Example", "DriversSection", "drivers_section", "EXAMPLES_PER_SIDE",
+           "TOP_VIOLATED", "TOP_DRIVERS"]
 
 #: Examples shown per signal and side (violated / met).
 EXAMPLES_PER_SIDE = 3
 #: Signals listed per group in "most often violated".
 TOP_VIOLATED = 3
+#: Strongest drivers shown with example texts.
+TOP_DRIVERS = 3
 # One-line meaning of each core signal for readers (LABELS.md, "the customer's question").
 # --------------------------------------------------------------------------- numbers
 
@@ -185,6 +188,78 @@ def examples(table: ScoredTable, signal: str,
     return out
 
 
+# --------------------------------------------------------------------------- drivers
+
+@dataclass(frozen=True)
+class DriversSection:
+    """The drivers part of the page, from the whole-file rows of :func:`.drivers.drivers`.
+
+    ``effects``: per signal and side, the difference in the outcome against rows where the
+    signal is not expressed; ``states``: the outcome per emotional state; ``fit``: the R²
+    (pseudo-R²) of polarity alone, with the needs, and the gain; ``top``: the strongest
+    drivers (interval clear of 0, not small, largest differences first) with example texts.
+    """
+
+    outcome: str
+    outcome_type: str
+    rows: dict[str, int]
+    effects: list[dict[str, Any]]
+    states: list[dict[str, Any]]
+    fit: dict[str, Any]
+    top: list[dict[str, Any]]
+
+    @property
+    def unit(self) -> str:
+        """What is compared: the mean of a numeric outcome, the rate of a binary one."""
+        return "rate" if self.outcome_type == "binary" else "mean"
+
+
+def drivers_section(table: ScoredTable, drivers: pd.DataFrame) -> DriversSection:
+    """Lay out a drivers table (:func:`.drivers.drivers` of the same rows) for the page."""
+    from .drivers import FIT_TERMS
+
+    d = drivers[drivers["group"] == ALL_ROWS]
+    rows = {str(r["term"]): int(r["n"]) for _, r in d[d["table"] == "rows"].iterrows()}
+    sig = d[(d["table"] == "signal") & d["value"].isin(list(SIDES))]
+    effects = [{"signal": r["signal"], "side": r["value"], "label": f"{r['signal']} {r['value']}",
+                "n": int(r["n"]), "mean": r["outcome_mean"], "diff": r["diff"],
+                "ci_low": r["ci_low"], "ci_high": r["ci_high"], "small": bool(r["small"])}
+               for _, r in sig.iterrows()]
+    states = [{"state": r["state"], "n": int(r["n"]), "mean": r["outcome_mean"],
+               "ci_low": r["outcome_ci_low"], "ci_high": r["outcome_ci_high"],
+               "diff": r["diff"], "diff_low": r["ci_low"], "diff_high": r["ci_high"],
+               "small": bool(r["small"]),
+               "label": f"{r['state']} · n={int(r['n']):,}" + (" (small)" if r["small"] else "")}
+              for _, r in d[d["table"] == "state"].iterrows()]
+    model = d[d["table"] == "model"].set_index("term")
+    fit = {}
+    if all(t in model.index for t in FIT_TERMS):
+        alone, full, gain = (model.loc[t] for t in FIT_TERMS)
+        fit = {"measure": alone["note"], "alone": alone["coef"], "full": full["coef"],
+               "gain": gain["coef"], "ci_low": gain["ci_low"], "ci_high": gain["ci_high"],
+               "p": gain["p"]}
+    clear = [e for e in effects if not e["small"] and not pd.isna(e["ci_low"])
+             and (e["ci_low"] > 0 or e["ci_high"] < 0)]
+    clear.sort(key=lambda e: -abs(e["diff"]))
+    top = [{**e, "examples": examples(table, e["signal"])[e["side"]]}
+           for e in clear[:TOP_DRIVERS]]
+    return DriversSection(outcome=str(d["outcome"].iloc[0]),
+                          outcome_type=str(d["outcome_type"].iloc[0]), rows=rows,
+                          effects=effects, states=states, fit=fit, top=top)
+
+
+def _drivers_specs(section: DriversSection) -> dict[str, dict[str, Any]]:
+    unit = f"{section.unit} {section.outcome}"
+    specs = {}
+    if section.effects:
+        specs["chart-drivers"] = effect_chart(pd.DataFrame(section.effects),
+                                              title=f"difference in {unit} (95% CI)")
+    if section.states:
+        specs["chart-states"] = state_chart(pd.DataFrame(section.states),
+                                            title=f"{unit} (95% CI)")
+    return specs
+
+
 # --------------------------------------------------------------------------- the page's data
 
 @dataclass(frozen=True)
@@ -212,6 +287,8 @@ class ReportData:
     examples: dict[str, dict[str, list[Example]]]
     questions: dict[str, str]
     specs: dict[str, dict[str, Any]]
+    #: The drivers section, when an outcome was given.
+    drivers: DriversSection | None = None
 
     @property
     def overall(self) -> dict[str, Any]:
@@ -235,8 +312,10 @@ def _trend_specs(table: ScoredTable, share: pd.DataFrame) -> dict[str, dict[str,
     return specs
 
 
-def report_data(table: ScoredTable, *, title: str) -> ReportData:
-    """Lay out the summaries of ``table`` for the page (see :class:`ReportData`)."""
+def report_data(table: ScoredTable, *, title: str,
+                drivers: pd.DataFrame | None = None) -> ReportData:
+    """Lay out the summaries of ``table`` for the page (see :class:`ReportData`);
+    ``drivers`` (the table of :func:`.drivers.drivers` on the same rows) adds its section."""
     share = shares(table)
     specs = {"chart-polarity": polarity_chart(share)}
     if table.signals:
@@ -245,6 +324,9 @@ def report_data(table: ScoredTable, *, title: str) -> ReportData:
         specs.update(_trend_specs(table, share))
     parts = [{**p, "all": i == 0, "top": _ranked(p, table.signals, TOP_VIOLATED)}
              for i, p in enumerate(share.to_dict("records"))]
+    section = drivers_section(table, drivers) if drivers is not None else None
+    if section is not None:
+        specs.update(_drivers_specs(section))
     dates = table.scored["_date"].dropna() if table.date_column is not None else ()
     return ReportData(
         title=title, table=table, n_rows=len(table.rows), parts=parts,
@@ -253,4 +335,4 @@ def report_data(table: ScoredTable, *, title: str) -> ReportData:
         n_groups=len(parts) - 1, chart_groups=MAX_CHART_GROUPS,
         examples={s: examples(table, s) for s in table.signals},
         questions={s: q for s, q in SIGNAL_QUESTIONS.items() if s in table.signals},
-        specs=specs)
+        specs=specs, drivers=section)

@@ -14,6 +14,12 @@ t-interval, overall or per group.
 
 A row counts as scored when it has a polarity label and no ``heartscore_error``; shares are
 of scored rows, so rows that could not be scored never dilute them.
+
+Outcomes per cell (:func:`outcome_means`, :func:`outcome_difference`, used by
+:mod:`.drivers`): the mean of a numeric outcome with its Student's t interval, or the rate of
+a binary outcome with its Wilson score interval; the difference between two cells with a
+Welch (unequal variances) t interval, or for rates Newcombe's hybrid score interval. The
+formulas are statsmodels' (imported when first needed).
 """
 from __future__ import annotations
 
@@ -32,7 +38,7 @@ from ..labels import CORE_SIGNALS, ERROR_COLUMN, POLARITY, SIGNAL_VALUES
 
 __all__ = ["Summarizer", "summarize_frame", "summarize_chunks", "summarize_file",
            "monthly_heart_score", "t_half_width", "scored_mask", "is_blank", "parse_dates",
-           "SMALL_GROUP", "CI_LEVEL"]
+           "outcome_means", "outcome_difference", "SMALL_GROUP", "CI_LEVEL"]
 
 #: Groups with fewer scored rows than this are flagged as too small for meaningful shares.
 SMALL_GROUP = 30
@@ -55,6 +61,58 @@ def t_half_width(sd: Any, n: Any, level: float = CI_LEVEL) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         half = student_t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)) * np.asarray(sd) / np.sqrt(n)
     return np.where(n >= 2, half, np.nan)
+
+
+def outcome_means(values: pd.Series, keys: pd.Series, *, binary: bool,
+                  level: float = CI_LEVEL) -> pd.DataFrame:
+    """Mean outcome per key with its interval: one row per key (in order of first
+    appearance), columns ``key``, ``n``, ``mean``, ``ci_low``, ``ci_high``.
+
+    ``values`` are floats (0/1 when ``binary``) with NaN for rows to leave out. Numeric: the
+    Student's t interval of the mean (NaN when n < 2). Binary: the rate with its Wilson score
+    interval (statsmodels ``proportion_confint``).
+    """
+    d = pd.DataFrame({"key": keys.to_numpy(), "v": np.asarray(values, dtype=float)}).dropna()
+    g = d.groupby("key", sort=False)["v"].agg(["size", "mean", "std", "sum"]).reset_index()
+    g.columns = ["key", "n", "mean", "sd", "sum"]
+    if binary:
+        from statsmodels.stats.proportion import proportion_confint
+        low, high = proportion_confint(g["sum"].to_numpy(), g["n"].to_numpy(),
+                                       alpha=1 - level, method="wilson")
+    else:
+        half = t_half_width(g["sd"], g["n"], level)
+        low, high = g["mean"] - half, g["mean"] + half
+    g["ci_low"], g["ci_high"] = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    return g[["key", "n", "mean", "ci_low", "ci_high"]]
+
+
+def outcome_difference(a: np.ndarray, b: np.ndarray, *, binary: bool,
+                       level: float = CI_LEVEL) -> tuple[float, float, float]:
+    """``mean(a) - mean(b)`` and its interval, as (diff, low, high); NaN when a side has
+    fewer than 2 values (or, for a numeric outcome, neither side varies).
+
+    Numeric: Welch's t interval (statsmodels ``CompareMeans``, unequal variances). Binary
+    (0/1 values): the difference in rates with Newcombe's hybrid score interval (statsmodels
+    ``confint_proportions_2indep``, method ``newcomb``).
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    a, b = a[~np.isnan(a)], b[~np.isnan(b)]
+    nan = (float("nan"),) * 3
+    if len(a) < 2 or len(b) < 2:
+        return nan
+    diff = float(a.mean() - b.mean())
+    if binary:
+        from statsmodels.stats.proportion import confint_proportions_2indep
+        low, high = confint_proportions_2indep(int(a.sum()), len(a), int(b.sum()), len(b),
+                                               method="newcomb", compare="diff",
+                                               alpha=1 - level)
+        return diff, float(low), float(high)
+    if a.var() == 0 and b.var() == 0:
+        return diff, float("nan"), float("nan")
+    from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+    low, high = CompareMeans(DescrStatsW(a), DescrStatsW(b)).tconfint_diff(
+        alpha=1 - level, usevar="unequal")
+    return diff, float(low), float(high)
 
 
 def is_blank(s: pd.Series) -> pd.Series:
