@@ -5,7 +5,7 @@
 >>> r = model.score("She remembered my name and asked about my trip.")
 >>> r.polarity, r.signals["seen"]
 """
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from .analysis.drivers import drivers
 from .card import ModelCard

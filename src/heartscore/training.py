@@ -76,10 +76,10 @@ class TrainConfig:
     #: With ``with_base``: weight of a real-corpus base row and of a distant (rating-
     #: labelled, polarity-only) row against a hand-written one (0 leaves that kind out).
     real_weight: float = 1.0
-    distant_weight: float = 0.0
+    distant_weight: float = 0.3  # chosen on dev by benchmarks/levers.py (2026-12-07)
     #: Most "neutral" answers the dev-tuned neutral band may give on gold good/bad dev rows
     #: (None: no cap).
-    neutral_cap: float | None = None
+    neutral_cap: float | None = 0.05  # chosen on dev by benchmarks/levers.py (2026-12-07)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
