@@ -298,13 +298,27 @@ class HeartscoreClassifier(BaseEstimator):
         self.thresholds_ = thresholds
         return self
 
-    def feature_names(self) -> np.ndarray:
-        """Names of the features the heads are trained on."""
+    def feature_blocks(self) -> dict[str, slice]:
+        """The column blocks the heads are trained on, by name, in column order (as
+        scikit-learn's ``ColumnTransformer.output_indices_``): ``featurizer`` (the
+        :class:`DocFeaturizer`'s valence, emphasis, kind, length, cue and n-gram columns),
+        then ``vectors`` (pooled word vectors) when the model has them."""
         self._check_fitted()
-        names = self.featurizer_.get_feature_names_out()
+        blocks = {"featurizer": slice(0, self.featurizer_.n_features_out_)}
         vectors = getattr(self, "vectors_", None)
-        return names if vectors is None else np.concatenate(
-            [names, vectors.get_feature_names_out()])
+        if vectors is not None:
+            n = self.featurizer_.n_features_out_
+            blocks["vectors"] = slice(n, n + vectors.n_features_out_)
+        return blocks
+
+    def feature_names(self) -> np.ndarray:
+        """Names of the features the heads are trained on, prefixed with their block as
+        scikit-learn's ``FeatureUnion`` does: ``featurizer__cue:seen-``,
+        ``featurizer__not rude``, ``vectors__vec:pos:0`` (see :meth:`feature_blocks`)."""
+        self._check_fitted()
+        parts = [(name, getattr(self, f"{name}_")) for name in self.feature_blocks()]
+        return np.asarray([f"{name}__{f}" for name, t in parts
+                           for f in t.get_feature_names_out()], dtype=object)
 
     # ------------------------------------------------------------------ internals
     def _check_fitted(self) -> None:

@@ -21,7 +21,7 @@ from .nlp.tokens import (KIND_EMOJI, KIND_EMOTICON, KIND_HANDLE, KIND_NUMBER, KI
                          get_annotation)
 from .word_facts import TokenBatch
 
-__all__ = ["DENSE_FEATURES", "cue_features", "valence_features", "doc_features",
+__all__ = ["DENSE_FEATURES", "COL", "cue_features", "valence_features", "doc_features",
            "VALENCE_SLICE", "CUE_START"]
 
 # VADER's constants (vaderSentiment.py): negation scalar and the "but" weights.
@@ -43,9 +43,11 @@ DENSE_FEATURES: tuple[str, ...] = (
     "kind:handle", "kind:url", "kind:emoji", "kind:number", "len:log",
     *cue_features(CORE_SIGNALS),
 )
+#: Dense feature name → column: the arithmetic below addresses columns by name.
+COL = {name: i for i, name in enumerate(DENSE_FEATURES)}
 #: The valence columns; the cue columns run from CUE_START to the n-grams.
-VALENCE_SLICE = slice(0, 9)
-CUE_START = DENSE_FEATURES.index("len:log") + 1
+VALENCE_SLICE = slice(COL["val:compound"], COL["val:after_but"] + 1)
+CUE_START = COL["len:log"] + 1
 
 
 def valence_features(tb: TokenBatch, dense: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -72,22 +74,24 @@ def valence_features(tb: TokenBatch, dense: np.ndarray) -> tuple[np.ndarray, ...
     vmax = np.full(n_docs, -np.inf)
     np.minimum.at(vmin, d, v)
     np.maximum.at(vmax, d, v)
-    dense[h, 0] = total[h] / np.sqrt(total[h] * total[h] + VADER_ALPHA)
-    dense[h, 1] = pos[h] / (pos[h] + 4.0)
-    dense[h, 2] = negs[h] / (negs[h] + 4.0)
-    dense[h, 3] = np.bincount(d[v > 0], minlength=n_docs)[h] / n_tok[h]
-    dense[h, 4] = np.bincount(d[v < 0], minlength=n_docs)[h] / n_tok[h]
-    dense[h, 5] = np.minimum(1.0, np.bincount(d[negd], minlength=n_docs)[h] / 3.0)
-    dense[h, 6] = vmin[h] / 4.0
-    dense[h, 7] = vmax[h] / 4.0
+    dense[h, COL["val:compound"]] = total[h] / np.sqrt(total[h] * total[h] + VADER_ALPHA)
+    dense[h, COL["val:pos"]] = pos[h] / (pos[h] + 4.0)
+    dense[h, COL["val:neg"]] = negs[h] / (negs[h] + 4.0)
+    dense[h, COL["val:pos_share"]] = np.bincount(d[v > 0], minlength=n_docs)[h] / n_tok[h]
+    dense[h, COL["val:neg_share"]] = np.bincount(d[v < 0], minlength=n_docs)[h] / n_tok[h]
+    dense[h, COL["val:negated"]] = np.minimum(1.0,
+                                              np.bincount(d[negd], minlength=n_docs)[h] / 3.0)
+    dense[h, COL["val:min"]] = vmin[h] / 4.0
+    dense[h, COL["val:max"]] = vmax[h] / 4.0
     ha = h & (aft != 0)
-    dense[ha, 8] = aft[ha] / np.sqrt(aft[ha] * aft[ha] + VADER_ALPHA)
+    dense[ha, COL["val:after_but"]] = aft[ha] / np.sqrt(aft[ha] * aft[ha] + VADER_ALPHA)
     # provenance: each valence feature's value split among its words by |valence|
     sign = np.where(total >= 0, 1.0, -1.0)[d]
     asign = np.where(aft >= 0, 1.0, -1.0)[d]
     w = np.abs(v)
     parts = []
-    for f, chosen in ((0, v * sign > 0), (1, v > 0), (2, v < 0), (8, after & (v * asign > 0))):
+    for f, chosen in ((COL["val:compound"], v * sign > 0), (COL["val:pos"], v > 0),
+                      (COL["val:neg"], v < 0), (COL["val:after_but"], after & (v * asign > 0))):
         tot = np.bincount(d, weights=np.where(chosen, w, 0.0), minlength=n_docs)
         dc = d[chosen]
         parts.append((dc, np.full(len(dc), f, dtype=np.int64), s_[chosen], e_[chosen],
@@ -136,15 +140,15 @@ def doc_features(docs: list[Doc], tb: TokenBatch, dense: np.ndarray,
             for s, e in spans:
                 p_doc.append(i); p_feat.append(f); p_start.append(s); p_end.append(e)
                 p_share.append(1.0 / len(spans))
-    dense[:, 9] = np.log1p(emph[:, 0]) / 2.0
-    dense[:, 10] = np.minimum(emph[:, 1], 2) / 2.0
-    dense[:, 11] = np.log1p(emph[:, 2]) / 2.0
-    dense[:, 12] = np.log1p(emph[:, 3])
-    dense[:, 13] = present[:, KIND_HANDLE] > 0
-    dense[:, 14] = present[:, KIND_URL] > 0
-    dense[:, 15] = (present[:, KIND_EMOJI] + present[:, KIND_EMOTICON]) > 0
-    dense[:, 16] = present[:, KIND_NUMBER] > 0
-    dense[:, 17] = np.log1p(np.maximum(np.diff(tb.bounds), 1)) / 5.0
+    dense[:, COL["emph:exclaim"]] = np.log1p(emph[:, 0]) / 2.0
+    dense[:, COL["emph:question"]] = np.minimum(emph[:, 1], 2) / 2.0
+    dense[:, COL["emph:caps"]] = np.log1p(emph[:, 2]) / 2.0
+    dense[:, COL["emph:elongated"]] = np.log1p(emph[:, 3])
+    dense[:, COL["kind:handle"]] = present[:, KIND_HANDLE] > 0
+    dense[:, COL["kind:url"]] = present[:, KIND_URL] > 0
+    dense[:, COL["kind:emoji"]] = (present[:, KIND_EMOJI] + present[:, KIND_EMOTICON]) > 0
+    dense[:, COL["kind:number"]] = present[:, KIND_NUMBER] > 0
+    dense[:, COL["len:log"]] = np.log1p(np.maximum(np.diff(tb.bounds), 1)) / 5.0
     return (np.asarray(p_doc, dtype=np.int64), np.asarray(p_feat, dtype=np.int64),
             np.asarray(p_start, dtype=np.int64), np.asarray(p_end, dtype=np.int64),
             np.asarray(p_share, dtype=np.float64))
