@@ -100,7 +100,17 @@ def test_word_vectors_add_named_columns_and_keep_predictions_valid(small):
     plain = HeartscoreClassifier(min_df=1).fit(X, y)
     names = est.feature_names()
     assert len(names) == len(plain.feature_names()) + est.vectors_.n_features_out_
-    assert names[-1].startswith("vec:neg:")
+    assert names[-1].startswith("vectors__vec:neg:")
+    # each column says which block it comes from, and the blocks tile the columns in order
+    blocks = est.feature_blocks()
+    assert list(blocks) == ["featurizer", "vectors"]
+    assert list(plain.feature_blocks()) == ["featurizer"]
+    assert blocks["featurizer"].stop == blocks["vectors"].start
+    assert blocks["vectors"].stop == len(names) == est.heads_["polarity"].coef_.shape[1]
+    for name, cols in blocks.items():
+        assert all(n.startswith(f"{name}__") for n in names[cols])
+    assert list(names[blocks["featurizer"]]) == [
+        f"featurizer__{n}" for n in est.featurizer_.get_feature_names_out()]
     proba = est.predict_proba(X[:20])
     for label, p in proba.items():
         np.testing.assert_allclose(p.sum(axis=1), 1.0)

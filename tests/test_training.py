@@ -140,7 +140,7 @@ def test_a_cue_file_adds_a_custom_signal_through_data_and_a_retrain(corpus, tmp_
                       cues=(str(path),))
     m = train(df, cfg)
     est = m.estimator
-    names = list(est.feature_names())
+    names = [n.removeprefix("featurizer__") for n in est.feature_names()]
     assert {"cue:effort-", "cue:effort+", "cue:effort-:neg"} <= set(names)
     X = est.featurizer_.transform(est.to_docs(["We had to chase them and had to call back.",
                                                "Booking took 5 minutes."]))

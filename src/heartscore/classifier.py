@@ -6,7 +6,8 @@ multinomial logistic-regression head per label (polarity, then each signal).
 Logistic regression trained on log-loss gives probabilities that are already close to
 calibrated (the card reports Brier scores and reliability); decisions are then made by
 thresholds chosen on a dev split (:meth:`HeartscoreClassifier.tune_thresholds`), never on
-test. Without tuning, decisions are the arg-max class.
+test. Without tuning, decisions are the arg-max class. The thresholds live in
+:mod:`heartscore.thresholds`, the evidence spans in :mod:`heartscore.evidence`.
 """
 from __future__ import annotations
 
@@ -18,28 +19,22 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score
 from spacy.tokens import Doc
 
 from .errors import InputError, SchemaError
+from .evidence import evidence_spans, full_coef
 from .features import DocFeaturizer, Provenance
 from .labels import CORE_SIGNALS, DEFAULT_SCHEMA, LabelSchema
 from .nlp.annotator import COMPONENT_NAMES
 from .nlp.cues import Cue, CueSource, cues_to_dict, read_cues
 from .preprocess import NlpSpec, build_nlp, to_docs
+from .thresholds import choose_thresholds, decide
 from .vectors import WordVectors
 
 __all__ = ["HeartscoreClassifier", "Prediction", "check_texts"]
 
 #: Strings in the scoring pipeline's vocabulary before it is rebuilt (flat memory on streams).
 MAX_VOCAB_STRINGS = 150_000
-#: Candidate thresholds searched on the dev split.
-_SIGNAL_GRID = np.round(np.arange(0.15, 0.80, 0.025), 3)
-# The neutral band may only shrink: a pilot on real feedback found 3-class models say
-# "neutral" too often on short real sentences, so dev may not widen it.
-_NEUTRAL_GRID = np.round(np.arange(-0.30, 0.001, 0.02), 3)
-# With a cap on "neutral" for good/bad texts the band may shrink further.
-_CAPPED_GRID = np.round(np.arange(-0.60, 0.001, 0.02), 3)
 
 
 @dataclass
@@ -284,20 +279,7 @@ class HeartscoreClassifier(BaseEstimator):
 
     def decide(self, label: str, p: np.ndarray) -> np.ndarray:
         """Class indices from probabilities using this label's dev-tuned thresholds."""
-        t = getattr(self, "thresholds_", {}).get(label)
-        if not t:
-            return p.argmax(axis=1)
-        if label == "polarity":
-            adj = p.copy()
-            adj[:, 1] += t["neutral_bias"]
-            return adj.argmax(axis=1)
-        # signals: classes (-1, 0, +1); a sign wins when its probability clears its threshold
-        out = np.ones(len(p), dtype=np.int64)
-        plus = (p[:, 2] >= t["plus"]) & (p[:, 2] >= p[:, 0])
-        minus = (p[:, 0] >= t["minus"]) & (p[:, 0] > p[:, 2])
-        out[plus] = 2
-        out[minus] = 0
-        return out
+        return decide(label, p, getattr(self, "thresholds_", {}).get(label))
 
     def tune_thresholds(self, X_dev: Sequence[str], y_dev: Any, *,
                         neutral_cap: float | None = None) -> "HeartscoreClassifier":
@@ -317,38 +299,32 @@ class HeartscoreClassifier(BaseEstimator):
             known = np.array([_is_known(v) for v in Y[:, j]])
             classes = list(schema.classes(label))
             truth = np.array([classes.index(_norm(v, label)) for v in Y[known, j]])
-            p = proba[label][known]
-            if label == "polarity":
-                grid = _NEUTRAL_GRID if neutral_cap is None else _CAPPED_GRID
-                if neutral_cap is not None:
-                    polar = truth != classes.index("neutral")
-                    rate = {b: float(np.mean(_bias(p[polar], b) == 1)) if polar.any() else 0.0
-                            for b in grid}
-                    ok = [b for b in grid if rate[b] <= neutral_cap]
-                    grid = ok or [min(grid, key=rate.get)]
-                best = max(grid, key=lambda b: (
-                    f1_score(truth, _bias(p, b), average="macro", labels=[0, 1, 2],
-                             zero_division=0), -abs(b)))
-                thresholds[label] = {"neutral_bias": float(best)}
-            else:
-                t = {}
-                for name, k in (("minus", 0), ("plus", 2)):
-                    if not np.any(truth == k):
-                        t[name] = 0.5
-                        continue
-                    t[name] = float(max(_SIGNAL_GRID, key=lambda th: (
-                        f1_score(truth == k, p[:, k] >= th, zero_division=0), -abs(th - 0.5))))
-                thresholds[label] = t
+            thresholds[label] = choose_thresholds(label, truth, proba[label][known],
+                                                 neutral_cap=neutral_cap)
         self.thresholds_ = thresholds
         return self
 
-    def feature_names(self) -> np.ndarray:
-        """Names of the features the heads are trained on."""
+    def feature_blocks(self) -> dict[str, slice]:
+        """The column blocks the heads are trained on, by name, in column order (as
+        scikit-learn's ``ColumnTransformer.output_indices_``): ``featurizer`` (the
+        :class:`DocFeaturizer`'s valence, emphasis, kind, length, cue and n-gram columns),
+        then ``vectors`` (pooled word vectors) when the model has them."""
         self._check_fitted()
-        names = self.featurizer_.get_feature_names_out()
+        blocks = {"featurizer": slice(0, self.featurizer_.n_features_out_)}
         vectors = getattr(self, "vectors_", None)
-        return names if vectors is None else np.concatenate(
-            [names, vectors.get_feature_names_out()])
+        if vectors is not None:
+            n = self.featurizer_.n_features_out_
+            blocks["vectors"] = slice(n, n + vectors.n_features_out_)
+        return blocks
+
+    def feature_names(self) -> np.ndarray:
+        """Names of the features the heads are trained on, prefixed with their block as
+        scikit-learn's ``FeatureUnion`` does: ``featurizer__cue:seen-``,
+        ``featurizer__not rude``, ``vectors__vec:pos:0`` (see :meth:`feature_blocks`)."""
+        self._check_fitted()
+        parts = [(name, getattr(self, f"{name}_")) for name in self.feature_blocks()]
+        return np.asarray([f"{name}__{f}" for name, t in parts
+                           for f in t.get_feature_names_out()], dtype=object)
 
     # ------------------------------------------------------------------ internals
     def _check_fitted(self) -> None:
@@ -360,46 +336,10 @@ class HeartscoreClassifier(BaseEstimator):
                   top_k: int) -> list[list[tuple[int, int, float]]]:
         """Spans that pushed each text towards its decided class, strongest first; only for
         texts whose decision is not the neutral class (nothing to explain there)."""
-        out: list[list[tuple[int, int, float]]] = [[] for _ in range(n)]
         classes = self._schema().classes(label)
         neutral = classes.index("neutral") if label == "polarity" else classes.index(0)
-        active = idx != neutral
-        if len(prov.doc) == 0 or not active.any():
-            return out
-        m = active[prov.doc]
-        d, f = prov.doc[m], prov.feature[m]
-        W = _full_coef(self.heads_[label], len(classes))
-        D = W - W.mean(axis=0, keepdims=True)
-        score = prov.value[m] * D[idx[d], f] * prov.share[m]
-        keep = score > 0.05
-        d, s, e, sc = d[keep], prov.start[m][keep], prov.end[m][keep], score[keep]
-        if not len(d):
-            return out
-        # sum the scores of identical spans of a doc (char offsets < 2**20: MAX_CHARS is 1e5)
-        packed = (d << 40) | (s << 20) | e
-        _, first, inv = np.unique(packed, return_index=True, return_inverse=True)
-        total = np.bincount(inv.reshape(-1), weights=sc)
-        g_doc, g_start, g_end = d[first], s[first], e[first]
-        # per doc, strongest first; ties keep the order the spans were first seen in
-        order = np.lexsort((first, -total, g_doc))
-        g_doc, g_start, g_end, total = g_doc[order], g_start[order], g_end[order], total[order]
-        cuts = np.flatnonzero(np.diff(g_doc)) + 1
-        first_of = np.r_[0, cuts]
-        docs, g_start, g_end = g_doc[first_of].tolist(), g_start.tolist(), g_end.tolist()
-        total = total.tolist()
-        for di, a, b in zip(docs, first_of.tolist(), np.r_[cuts, len(g_doc)].tolist()):
-            chosen: list[tuple[int, int, float]] = [(g_start[a], g_end[a], round(total[a], 4))]
-            for j in range(a + 1, b):
-                if len(chosen) == top_k:
-                    break
-                si, ei = g_start[j], g_end[j]
-                for cs, ce, _ in chosen:
-                    if si < ce and cs < ei:
-                        break  # overlapping a stronger span already chosen
-                else:
-                    chosen.append((si, ei, round(total[j], 4)))
-            out[di] = chosen
-        return out
+        return evidence_spans(full_coef(self.heads_[label], len(classes)), prov, idx,
+                              neutral, n, top_k)
 
 
 def _is_known(v: Any) -> bool:
@@ -420,24 +360,9 @@ def _norm(v: Any, label: str) -> Any:
     return int(f) if f.is_integer() else f
 
 
-def _bias(p: np.ndarray, b: float) -> np.ndarray:
-    adj = p.copy()
-    adj[:, 1] += b
-    return adj.argmax(axis=1)
-
-
 def _full_proba(p: np.ndarray, present: np.ndarray, n_classes: int) -> np.ndarray:
     if p.shape[1] == n_classes:
         return p
     full = np.zeros((p.shape[0], n_classes))
     full[:, present] = p
-    return full
-
-
-def _full_coef(head: LogisticRegression, n_classes: int) -> np.ndarray:
-    coef = head.coef_
-    if coef.shape[0] == 1:  # binary head: class 1 against class 0
-        coef = np.vstack([-coef[0] / 2, coef[0] / 2])
-    full = np.zeros((n_classes, coef.shape[1]))
-    full[head.classes_] = coef
     return full

@@ -55,11 +55,11 @@ class TrainConfig:
     """Everything that decides a trained model. Stored in the card; ``from_dict(to_dict())``
     gives an equal config."""
 
-    C: float = 0.3  # chosen on dev by scripts/tune_dev.py (2026-11-25)
+    C: float = 0.3  # chosen on dev (2026-11-25)
     ngram_range: tuple[int, int] = (1, 2)
     min_df: int = 2
     max_features: int | None = 20000
-    cue_weight: float = 2.0  # chosen on dev by scripts/tune_dev.py (2026-11-25)
+    cue_weight: float = 2.0  # chosen on dev (2026-11-25)
     lexicon_weight: float = 1.0
     seed: int = 0
     dev_fraction: float = 0.15
