@@ -174,3 +174,34 @@ def test_stdin_to_stdout(model, tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert s.rows == 2 and out.splitlines()[0].startswith("text,polarity")
     assert len(out.splitlines()) == 3
+
+
+def test_a_failure_mid_run_leaves_no_output_and_no_work_folder(model, tmp_path):
+    from heartscore.scoring import work_dir_for
+    src, out = tmp_path / "in.csv", tmp_path / "o.csv"
+    good = "".join(f"{i},Kind nurse visit {i}\n" for i in range(40))
+    src.write_text("id,text\n" + good + '41,"an unclosed "quote", and, more, fields\n')
+    with pytest.raises(InputError, match="could not read|not a well-formed"):
+        score_file(src, out, model=model, chunksize=5)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+    assert not work_dir_for(out).exists()
+
+
+def test_resume_refuses_an_input_changed_after_its_first_mebibyte(model, tmp_path):
+    src, out = tmp_path / "big.csv", tmp_path / "o.csv"
+    n = 40_000
+    pd.DataFrame({"id": range(n), "text": _texts(n)}).to_csv(src, index=False)
+    assert src.stat().st_size > 1_700_000
+
+    def interrupt(rows):  # Ctrl-C after the first chunk: the work folder stays for --resume
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        score_file(src, out, model=model, chunksize=500, progress=interrupt)
+    data = bytearray(src.read_bytes())
+    at = data.index(b"Lovely", 1_600_000)
+    data[at:at + 6] = b"Awful!"  # same size, past the first MiB
+    src.write_bytes(bytes(data))
+    with pytest.raises(InputError, match="input file changed"):
+        score_file(src, out, model=model, chunksize=500, resume=True)
+    assert not out.exists()

@@ -1,8 +1,11 @@
 """The ``heartscore`` command: a thin shell around library functions.
 
 ``main(argv)`` parses arguments, calls one library function per subcommand, prints what it
-returned and gives an exit code (0 ok, 1 bad input or model, 2 usage). Library code never
-prints or exits.
+returned and gives an exit code: 0 ok; 2 a usage or input error (bad flag, unreadable or
+refused input, output that is the input, output locked by another run); 1 any other failure
+(a model that cannot be loaded, an unexpected error, reported in one line; set
+``HEARTSCORE_DEBUG=1`` for the traceback); 130 interrupted; 141 standard output closed early
+(``| head``). Library code never prints or exits.
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import HeartscoreError, InputError
+from .errors import HeartscoreError, InputError, SchemaError
 from .labels import CORE_SIGNALS
 
 __all__ = ["main"]
@@ -152,12 +155,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         return {"score": _score, "train": _train, "evaluate": _evaluate, "info": _info,
                 "report": _report, "summarize": _summarize,
                 "suggest": _suggest}[args.command](args)
+    except (InputError, SchemaError) as exc:
+        _error(str(exc))
+        return 2
     except HeartscoreError as exc:
-        print(f"heartscore: error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return 1
     except KeyboardInterrupt:
         print("heartscore: interrupted; no output was written", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of stdout went away (`| head -1`): stop quietly
+        _silence_stdout()
+        return 141
+    except Exception as exc:
+        if os.environ.get("HEARTSCORE_DEBUG"):
+            raise
+        _error(f"unexpected {type(exc).__name__}: {exc}; no output was written. This is a bug:"
+               " please report it with the command you ran (HEARTSCORE_DEBUG=1 shows the "
+               "traceback)")
+        return 1
+
+
+def _error(message: str) -> None:
+    """Print an error on one line (a message from a library may hold line breaks)."""
+    print(f"heartscore: error: {' '.join(message.split())}", file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        if sys.stdout is sys.__stdout__ and sys.stdout is not None:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _load(path: str | None):
@@ -166,11 +197,13 @@ def _load(path: str | None):
 
 
 def _score(args: argparse.Namespace) -> int:
-    from .io import count_rows
+    from .io import count_rows, refuse_input_as_output
     from .scoring import ready_process, score_file
     from .analysis.summaries import summarize_file
     if args.summary and args.output == "-":
         raise InputError("--summary needs an output file, not stdout")
+    if args.summary:
+        refuse_input_as_output(args.summary, args.input, args.output)
     model = _load(args.model)
     jobs = args.jobs or os.cpu_count() or 1
     if jobs == 1:
@@ -215,6 +248,8 @@ def _score(args: argparse.Namespace) -> int:
 
 def _summarize(args: argparse.Namespace) -> int:
     from .analysis.summaries import summarize_file
+    from .io import refuse_input_as_output
+    refuse_input_as_output(args.output, args.input)
     table = summarize_file(args.input, args.output, group_by=args.group_by)
     small = int(table["small"].sum()) if len(table) else 0
     print(f"wrote {len(table)} group(s) to {args.output}"
@@ -241,7 +276,9 @@ def _train(args: argparse.Namespace) -> int:
     from .corpus import file_sha256
     from .io import read_table
     from .persistence import save
+    from .io import refuse_input_as_output
     from .training import train
+    refuse_input_as_output(args.output, args.input)
     config = _config(args)
     df = read_table(args.input)
     model = train(df, config, name=Path(args.output).stem,
@@ -268,8 +305,9 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _suggest(args: argparse.Namespace) -> int:
-    from .io import detect_text_column, read_table, write_table
+    from .io import detect_text_column, read_table, refuse_input_as_output, write_table
     from .suggest import suggest
+    refuse_input_as_output(args.output, args.input)
     model = _load(args.model)
     df = read_table(args.input)
     col = args.text_column or detect_text_column(list(map(str, df.columns)), df.head(200))[0]
@@ -382,6 +420,8 @@ def _info(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from .analysis.report import write_report
+    from .io import refuse_input_as_output
+    refuse_input_as_output(args.output, args.input)
     options = {"group_by": args.group_by, "date_column": args.date_column,
                "text_column": args.text_column}
     if args.title:

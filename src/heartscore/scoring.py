@@ -32,7 +32,8 @@ import pandas as pd
 
 from .errors import InputError
 from .io import (REPLACEMENT_NOTE, ChunkWriter, atomic_output, detect_format, detect_text_column,
-                 get_format, iter_chunks, join_files)
+                 get_format, iter_chunks, join_files, output_lock, refuse_input_as_output,
+                 remove_stale_parts)
 from .model import MAX_CHARS, Model
 from .labels import ERROR_COLUMN, MODEL_COLUMN
 
@@ -244,11 +245,15 @@ def work_dir_for(output: str | os.PathLike) -> Path:
 
 
 def _fingerprint(path: Path) -> dict[str, Any]:
-    st = path.stat()
+    """The input's identity for ``--resume``: its path, size and the sha256 of every byte
+    (read in blocks: memory stays flat)."""
     h = hashlib.sha256()
+    size = 0
     with open(path, "rb") as fh:
-        h.update(fh.read(1 << 20))
-    return {"path": str(path.resolve()), "size": st.st_size, "head_sha256": h.hexdigest()}
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+            size += len(block)
+    return {"path": str(path.resolve()), "size": size, "sha256": h.hexdigest()}
 
 
 def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
@@ -282,6 +287,7 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
         raise InputError(f"stdout output must be csv, tsv or jsonl, got {out_fmt}")
     if resume and (to_stdout or from_stdin):
         raise InputError("--resume needs a real input and output file, not '-'")
+    refuse_input_as_output(output, input)
     summary = ScoreSummary(output=str(output))
     source = sys.stdin if from_stdin else input
     chunks = iter_chunks(source, fmt=in_fmt, chunksize=chunksize, encoding=encoding, sheet=sheet)
@@ -324,32 +330,49 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
         summary.scored = summary.rows - summary.n_errors
         return summary
 
+    with output_lock(output):
+        return _score_into_file(input, output, model, all_chunks(), account, summary, in_fmt,
+                                out_fmt, chunksize, text_column, id_column, evidence, encoding,
+                                sheet, resume, jobs)
+
+
+def _score_into_file(input: Any, output: Any, model: Model, chunks: Iterator[pd.DataFrame],
+                     account: Callable[[dict[str, Any], int], None], summary: ScoreSummary,
+                     in_fmt: str, out_fmt: str, chunksize: int, text_column: str,
+                     id_column: str | None, evidence: bool, encoding: str | None,
+                     sheet: str | None, resume: bool, jobs: int) -> ScoreSummary:
+    """The file half of :func:`score_file`, run while holding the output's lock."""
+    remove_stale_parts(output)
     work = work_dir_for(output)
     options = {"input": _fingerprint(Path(input)), "format": in_fmt, "output_format": out_fmt,
                "chunksize": chunksize, "text_column": text_column, "id_column": id_column,
                "evidence": evidence, "encoding": encoding, "sheet": sheet, "model": model.id}
     done = _prepare_work_dir(work, options, resume)
-    # skip the chunks an interrupted run completed (re-reading the input, not re-scoring)
-    remaining = all_chunks()
-    for k in range(done):
-        skipped = next(remaining, None)
-        if skipped is None:
-            raise InputError(f"{work} records {done} chunks but the input has fewer; delete "
-                             "the folder and start again")
-        meta = json.loads((work / f"chunk-{k:06d}.json").read_text())
-        account(meta, len(skipped))
-        summary.resumed_rows += len(skipped)
-    summary.resumed_chunks = done
-    index = done
-    finish = functools.partial(_write_chunk, work, out_fmt, model.schema.column_types())
-    for n_rows, meta in _run(enumerate(remaining, start=done), model, text_column, evidence,
-                             id_column, jobs, finish):
-        (work / f"chunk-{index:06d}.json").write_text(json.dumps(meta))
-        _write_state(work, options, index + 1)
-        account(meta, n_rows)
-        index += 1
-    summary.chunks = index
-    join_files([work / f"chunk-{k:06d}.{out_fmt}" for k in range(index)], output, out_fmt)
+    try:
+        # skip the chunks an interrupted run completed (re-reading the input, not re-scoring)
+        for k in range(done):
+            skipped = next(chunks, None)
+            if skipped is None:
+                raise InputError(f"{work} records {done} chunks but the input has fewer; "
+                                 "rerun without --resume to start over")
+            meta = json.loads((work / f"chunk-{k:06d}.json").read_text())
+            account(meta, len(skipped))
+            summary.resumed_rows += len(skipped)
+        summary.resumed_chunks = done
+        index = done
+        finish = functools.partial(_write_chunk, work, out_fmt, model.schema.column_types())
+        for n_rows, meta in _run(enumerate(chunks, start=done), model, text_column, evidence,
+                                 id_column, jobs, finish):
+            (work / f"chunk-{index:06d}.json").write_text(json.dumps(meta))
+            _write_state(work, options, index + 1)
+            account(meta, n_rows)
+            index += 1
+        summary.chunks = index
+        join_files([work / f"chunk-{k:06d}.{out_fmt}" for k in range(index)], output, out_fmt)
+    except Exception:
+        # a failure (not a kill or Ctrl-C, which --resume continues): nothing left behind
+        shutil.rmtree(work, ignore_errors=True)
+        raise
     shutil.rmtree(work, ignore_errors=True)
     summary.scored = summary.rows - summary.n_errors
     return summary
@@ -363,6 +386,10 @@ def _prepare_work_dir(work: Path, options: dict[str, Any], resume: bool) -> int:
         state = json.loads(state_path.read_text())
         if resume:
             if state["options"] != options:
+                if state["options"].get("input") != options["input"]:
+                    raise InputError("cannot resume: the input file changed since the "
+                                     "interrupted run (its sha256 differs); rerun without "
+                                     "--resume to start over")
                 diff = sorted(k for k in options if state["options"].get(k) != options[k])
                 raise InputError(f"cannot resume: the interrupted run used different "
                                  f"{', '.join(diff)}; rerun without --resume to start over")

@@ -4,6 +4,7 @@ and the text-column guess. Knows files and formats, not models."""
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -12,12 +13,13 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import HeartscoreError, InputError
 from .formats import EXTENSIONS, FORMATS, Format
 
 __all__ = ["REPLACEMENT_NOTE", "TEXT_COLUMN_HINTS", "detect_format", "get_format", "iter_chunks",
            "read_table", "write_table", "atomic_output", "ChunkWriter", "join_files",
-           "count_rows", "detect_text_column"]
+           "count_rows", "detect_text_column", "refuse_input_as_output", "output_lock",
+           "remove_stale_parts"]
 
 #: Note on rows whose text holds U+FFFD (bytes that could not be decoded were replaced).
 REPLACEMENT_NOTE = "undecodable bytes replaced (U+FFFD); pass --encoding if the file is not UTF-8"
@@ -54,12 +56,20 @@ def iter_chunks(path: Any, *, fmt: str | None = None, chunksize: int = 10_000,
         if f.read_stream is None:
             streaming = ", ".join(n for n, g in FORMATS.items() if g.streams)
             raise InputError(f"standard input must be {streaming}, got {f.name}")
-        yield from f.read_stream(path, chunksize)
-        return
-    f = get_format(detect_format(path, fmt))
-    if not Path(str(path)).exists():
-        raise InputError(f"input file {path} does not exist; check the path")
-    yield from f.read(path, chunksize, encoding, sheet)
+        chunks, name = f.read_stream(path, chunksize), "standard input"
+    else:
+        f = get_format(detect_format(path, fmt))
+        if not Path(str(path)).exists():
+            raise InputError(f"input file {path} does not exist; check the path")
+        chunks, name = f.read(path, chunksize, encoding, sheet), str(path)
+    try:
+        yield from chunks
+    except HeartscoreError:
+        raise
+    except Exception as exc:  # a reader's own error (parser, zip, Arrow): one line, no traceback
+        detail = " ".join(str(exc).split())[:300] or type(exc).__name__
+        raise InputError(f"could not read {name} as {f.name}: {detail}; check the file, or "
+                         f"pass --format if it is not {f.name}") from exc
 
 
 def read_table(path: str | os.PathLike, **kwargs: Any) -> pd.DataFrame:
@@ -83,7 +93,7 @@ def atomic_output(path: str | os.PathLike) -> Iterator[str]:
     """Yield a temporary path beside ``path``; rename it into place only on success."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".part{path.suffix}")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".part{path.suffix}")
     os.close(fd)
     umask = os.umask(0)
     os.umask(umask)
@@ -94,6 +104,74 @@ def atomic_output(path: str | os.PathLike) -> Iterator[str]:
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+def _part_pattern(path: Path) -> re.Pattern[str]:
+    # the names atomic_output gives its temporary files (mkstemp adds 8 characters)
+    return re.compile(rf"\.{re.escape(path.name)}\.[A-Za-z0-9_]{{8}}\.part{re.escape(path.suffix)}")
+
+
+def remove_stale_parts(path: str | os.PathLike) -> list[Path]:
+    """Remove temporary files that a killed writer of ``path`` left beside it (call it while
+    holding :func:`output_lock`); returns what was removed."""
+    path = Path(path)
+    pattern = _part_pattern(path)
+    gone = [p for p in path.parent.glob(".*.part*") if pattern.fullmatch(p.name)]
+    for p in gone:
+        p.unlink(missing_ok=True)
+    return gone
+
+
+def refuse_input_as_output(output: Any, *inputs: Any) -> None:
+    """Raise :class:`InputError` when ``output`` is one of ``inputs`` once paths are resolved
+    (relative paths, ``./``, symlinks, hard links): heartscore never overwrites its input.
+    ``-`` (stdin/stdout), streams and ``None`` are skipped."""
+    if output is None or hasattr(output, "write") or str(output) == "-":
+        return
+    out = Path(os.path.realpath(output))
+    for given in inputs:
+        if given is None or hasattr(given, "read") or str(given) == "-":
+            continue
+        src = Path(os.path.realpath(given))
+        same = out == src
+        if not same and out.exists() and src.exists():
+            same = os.path.samefile(out, src)
+        if same:
+            raise InputError(f"the output {output} is the input file {given}; heartscore never "
+                             "writes over its input: pass another -o path")
+
+
+@contextmanager
+def output_lock(path: str | os.PathLike) -> Iterator[Path]:
+    """Hold an exclusive lock on writing ``path`` (a ``.NAME.lock`` file beside it, removed
+    on release). A second holder is refused at once with :class:`InputError`: one run, one
+    output, never two runs mixing their rows."""
+    import fcntl
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = path.with_name(f".{path.name}.lock")
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise InputError(f"another heartscore run is writing {path} (it holds {lock.name});"
+                             " wait for it to finish, or write to another -o path") from None
+        try:
+            current = os.stat(lock).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            current = False
+        if current:  # not a lock file its previous holder removed meanwhile
+            break
+        os.close(fd)
+    try:
+        yield lock
+    finally:
+        try:
+            os.remove(lock)
+        finally:
+            os.close(fd)
 
 
 class ChunkWriter:

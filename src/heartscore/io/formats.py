@@ -212,6 +212,12 @@ def _count_parquet(path: str) -> int | None:
 # ------------------------------------------------------------------ Excel
 def _read_xlsx(path: Any, chunksize: int, encoding: str | None, sheet: str | None
                ) -> Iterator[pd.DataFrame]:
+    if sheet is not None:
+        from openpyxl import load_workbook
+        names = load_workbook(path, read_only=True).sheetnames
+        if sheet not in names:
+            raise InputError(f"{path} has no sheet {sheet!r}; its sheets are "
+                             f"{', '.join(map(repr, names))}; pass --sheet with one of them")
     df = pd.read_excel(path, sheet_name=sheet or 0, dtype=str)
     for i in range(0, max(len(df), 1), chunksize):
         yield df.iloc[i:i + chunksize]
