@@ -67,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--summary", metavar="FILE", help="also write per-group aggregates here")
     s.add_argument("--group-by", metavar="COL", help="group column for --summary")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.add_argument("--no-formula-escape", dest="escape_formulas", action="store_false",
+                   help="keep text cells of a CSV/TSV output that begin with = + - @ tab or CR "
+                        "as they are (default: prefix them with ' so spreadsheets do not run "
+                        "them as formulas; numbers are never prefixed)")
 
     m = sub.add_parser("summarize", help="per-group aggregates of a scored file",
                        epilog="example:\n  heartscore summarize scored.csv --group-by store "
@@ -75,6 +79,10 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("input", help="scored file written by `heartscore score`")
     m.add_argument("-o", "--output", required=True, help="summary file (CSV/JSONL/Parquet/XLSX)")
     m.add_argument("--group-by", metavar="COL", help="column to group by (default: all rows)")
+    m.add_argument("--no-formula-escape", dest="escape_formulas", action="store_false",
+                   help="keep text cells of a CSV/TSV output that begin with = + - @ tab or CR "
+                        "as they are (default: prefix them with ' so spreadsheets do not run "
+                        "them as formulas; numbers are never prefixed)")
 
     t = sub.add_parser("train", help="train a model on labeled data", epilog=_EPILOG_TRAIN,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -102,6 +110,10 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("-n", type=int, default=200, help="how many rows (default 200)")
     g.add_argument("--text-column", help="column holding the text (default: detected)")
     g.add_argument("--model", help="model .joblib (default: the shipped model)")
+    g.add_argument("--no-formula-escape", dest="escape_formulas", action="store_false",
+                   help="keep text cells of a CSV/TSV output that begin with = + - @ tab or CR "
+                        "as they are (default: prefix them with ' so spreadsheets do not run "
+                        "them as formulas; numbers are never prefixed)")
 
     e = sub.add_parser("evaluate", help="evaluate a model on labeled data", epilog=_EPILOG_EVAL,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -219,7 +231,8 @@ def _score(args: argparse.Namespace) -> int:
                              output_format=args.output_format, chunksize=args.chunksize,
                              jobs=jobs, evidence=args.evidence,
                              encoding=args.encoding, sheet=args.sheet, resume=args.resume,
-                             progress=bar.update if bar else None)
+                             progress=bar.update if bar else None,
+                             escape_formulas=args.escape_formulas)
     finally:
         if bar is not None:
             bar.close()
@@ -241,7 +254,8 @@ def _score(args: argparse.Namespace) -> int:
     print(msg, file=sys.stderr)
     if args.summary:
         table = summarize_file(args.output, args.summary, group_by=args.group_by,
-                               signals=model.schema.signals)
+                               signals=model.schema.signals,
+                               escape_formulas=args.escape_formulas)
         print(f"wrote {len(table)} group(s) to {args.summary}", file=sys.stderr)
     return 0
 
@@ -250,7 +264,8 @@ def _summarize(args: argparse.Namespace) -> int:
     from .analysis.summaries import summarize_file
     from .io import refuse_input_as_output
     refuse_input_as_output(args.output, args.input)
-    table = summarize_file(args.input, args.output, group_by=args.group_by)
+    table = summarize_file(args.input, args.output, group_by=args.group_by,
+                           escape_formulas=args.escape_formulas)
     small = int(table["small"].sum()) if len(table) else 0
     print(f"wrote {len(table)} group(s) to {args.output}"
           + (f"; {small} flagged small (< 30 scored rows)" if small else ""), file=sys.stderr)
@@ -314,7 +329,7 @@ def _suggest(args: argparse.Namespace) -> int:
     if col not in df.columns:
         raise InputError(f"no column {col!r}; columns are {', '.join(map(str, df.columns))}")
     chosen = suggest(model, df, text_column=col, n=args.n)
-    write_table(chosen, args.output)
+    write_table(chosen, args.output, escape_formulas=args.escape_formulas)
     print(f"wrote the {len(chosen)} rows to label next to {args.output}", file=sys.stderr)
     return 0
 

@@ -205,12 +205,13 @@ def _keep_frame(index: int, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _write_chunk(work: Path, fmt: str, types: dict[str, str], index: int,
-                 frame: pd.DataFrame) -> int:
+def _write_chunk(work: Path, fmt: str, types: dict[str, str], escape_formulas: bool,
+                 index: int, frame: pd.DataFrame) -> int:
     """Write one scored chunk into the work folder (atomically); runs where it was scored,
     so a worker serialises its own rows and the parent only keeps the books."""
     with atomic_output(work / f"chunk-{index:06d}.{fmt}") as tmp, \
-            ChunkWriter(tmp, fmt, header=index == 0, types=types) as w:
+            ChunkWriter(tmp, fmt, header=index == 0, types=types,
+                        escape_formulas=escape_formulas) as w:
         w.write(frame)
     return len(frame)
 
@@ -262,13 +263,16 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
                fmt: str | None = None, output_format: str | None = None,
                chunksize: int = 5000, jobs: int = 1, evidence: bool = False,
                encoding: str | None = None, sheet: str | None = None, resume: bool = False,
-               progress: Callable[[int], None] | None = None) -> ScoreSummary:
+               progress: Callable[[int], None] | None = None,
+               escape_formulas: bool = True) -> ScoreSummary:
     """Score a file chunk by chunk into ``output`` with ``model`` (default: the shipped one);
     ``-`` reads stdin / writes stdout (CSV or JSON Lines; no resume).
 
     ``jobs > 1`` scores chunks in that many worker processes; the output is identical to
     ``jobs=1``. ``resume=True`` continues an interrupted run of the same input and options
     from its last completed chunk. ``progress(n_rows)`` is called after each chunk.
+    ``escape_formulas`` (default on) keeps spreadsheets from running texts of a CSV/TSV
+    output as formulas (see :func:`heartscore.io.formats.neutralise_formulas`).
     """
     if jobs < 1:
         raise InputError(f"jobs must be >= 1, got {jobs}")
@@ -322,7 +326,8 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
 
     if to_stdout:
         results = _run(enumerate(all_chunks()), model, text_column, evidence, id_column, jobs)
-        with ChunkWriter(sys.stdout, out_fmt, types=model.schema.column_types()) as writer:
+        with ChunkWriter(sys.stdout, out_fmt, types=model.schema.column_types(),
+                         escape_formulas=escape_formulas) as writer:
             for frame, meta in results:
                 writer.write(frame)
                 account(meta, len(frame))
@@ -333,20 +338,22 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
     with output_lock(output):
         return _score_into_file(input, output, model, all_chunks(), account, summary, in_fmt,
                                 out_fmt, chunksize, text_column, id_column, evidence, encoding,
-                                sheet, resume, jobs)
+                                sheet, resume, jobs, escape_formulas)
 
 
 def _score_into_file(input: Any, output: Any, model: Model, chunks: Iterator[pd.DataFrame],
                      account: Callable[[dict[str, Any], int], None], summary: ScoreSummary,
                      in_fmt: str, out_fmt: str, chunksize: int, text_column: str,
                      id_column: str | None, evidence: bool, encoding: str | None,
-                     sheet: str | None, resume: bool, jobs: int) -> ScoreSummary:
+                     sheet: str | None, resume: bool, jobs: int,
+                     escape_formulas: bool) -> ScoreSummary:
     """The file half of :func:`score_file`, run while holding the output's lock."""
     remove_stale_parts(output)
     work = work_dir_for(output)
     options = {"input": _fingerprint(Path(input)), "format": in_fmt, "output_format": out_fmt,
                "chunksize": chunksize, "text_column": text_column, "id_column": id_column,
-               "evidence": evidence, "encoding": encoding, "sheet": sheet, "model": model.id}
+               "evidence": evidence, "encoding": encoding, "sheet": sheet, "model": model.id,
+               "escape_formulas": escape_formulas}
     done = _prepare_work_dir(work, options, resume)
     try:
         # skip the chunks an interrupted run completed (re-reading the input, not re-scoring)
@@ -360,7 +367,8 @@ def _score_into_file(input: Any, output: Any, model: Model, chunks: Iterator[pd.
             summary.resumed_rows += len(skipped)
         summary.resumed_chunks = done
         index = done
-        finish = functools.partial(_write_chunk, work, out_fmt, model.schema.column_types())
+        finish = functools.partial(_write_chunk, work, out_fmt, model.schema.column_types(),
+                                   escape_formulas)
         for n_rows, meta in _run(enumerate(chunks, start=done), model, text_column, evidence,
                                  id_column, jobs, finish):
             (work / f"chunk-{index:06d}.json").write_text(json.dumps(meta))

@@ -67,3 +67,72 @@ def test_adding_a_format_is_one_registry_entry(tmp_path, model):
     finally:
         unregister("psv")
     assert "psv" not in FORMATS
+
+
+HOSTILE = ["=HYPERLINK(\"http://x\",\"click\")", "+1+cmd", "-2+3", "@SUM(A1)", "\tlead tab",
+           "\rlead cr", "-1", "-1.5e3", "+7", "a bare \r carriage return", "plain"]
+
+
+@pytest.mark.parametrize("ext", ["csv", "tsv"])
+def test_bare_carriage_returns_are_quoted_so_rows_in_equal_rows_out(ext, tmp_path):
+    from heartscore.cli import main
+    sep = "," if ext == "csv" else "\t"
+    texts = [f"visit {i}\rsecond part, \"quoted\"" if i % 7 == 0 else f"Kind nurse {i}"
+             for i in range(1201)]
+    src = tmp_path / f"in.{ext}"
+    pd.DataFrame({"id": range(1201), "text": texts}).to_csv(src, index=False, sep=sep)
+    out = tmp_path / f"out.{ext}"
+    assert main(["score", str(src), "-o", str(out), "--quiet", "--jobs", "1",
+                 "--chunksize", "100"]) == 0
+    back = pd.read_csv(out, sep=sep, dtype=str, keep_default_na=False)
+    assert len(back) == 1201 and back["text"].tolist() == texts
+
+
+@pytest.mark.parametrize("ext", ["csv", "tsv"])
+def test_text_cells_that_start_like_formulas_get_a_quote_unless_they_are_numbers(ext, tmp_path):
+    path = tmp_path / f"t.{ext}"
+    frame = pd.DataFrame({"text": HOSTILE, "trust": [-1] * len(HOSTILE)})
+    write_table(frame, path)
+    back = read_table(path)
+    expected = ["'" + t if t[0] in "=+-@\t\r" and t not in ("-1", "-1.5e3", "+7", "-2+3")
+                else t for t in HOSTILE]
+    expected[HOSTILE.index("-2+3")] = "'-2+3"  # not a number
+    assert back["text"].tolist() == expected
+    assert back["trust"].tolist() == ["-1"] * len(HOSTILE)  # signal values stay numbers
+    write_table(frame, path, escape_formulas=False)
+    assert read_table(path)["text"].tolist() == HOSTILE
+
+
+def test_xlsx_writes_formula_like_texts_as_plain_strings_without_a_prefix(tmp_path):
+    from openpyxl import load_workbook
+    path = tmp_path / "t.xlsx"
+    write_table(pd.DataFrame({"text": HOSTILE + ["ctrl \x01 char"]}), path)
+    cells = [row[0] for row in load_workbook(path).worksheets[0].iter_rows(min_row=2)]
+    assert all(c.data_type == "s" for c in cells)
+    assert [c.value for c in cells[:-1]] == [t.replace("\r", "_x000D_") for t in HOSTILE]
+    assert cells[-1].value == "ctrl _x0001_ char"  # Excel's escape for what XML cannot hold
+    assert read_table(path)["text"].tolist() == HOSTILE + ["ctrl \x01 char"]
+
+
+def test_every_command_neutralises_its_csv_output_and_the_flag_turns_it_off(tmp_path, model):
+    from openpyxl import load_workbook
+
+    from heartscore.cli import main
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"store": ["=cmd|' /C calc'!A0", "=cmd|' /C calc'!A0", "@evil"],
+                  "text": ["=1+1 rude staff", "-kind nurse", "-12"]}).to_csv(src, index=False)
+    out, summ = tmp_path / "out.csv", tmp_path / "sum.csv"
+    assert main(["score", str(src), "-o", str(out), "--quiet", "--jobs", "1", "--summary",
+                 str(summ), "--group-by", "store"]) == 0
+    scored = read_table(out)
+    assert scored["text"].tolist() == ["'=1+1 rude staff", "'-kind nurse", "-12"]
+    assert scored["store"].tolist() == ["'=cmd|' /C calc'!A0"] * 2 + ["'@evil"]
+    assert set(read_table(summ)["store"]) == {"'=cmd|' /C calc'!A0", "'@evil"}
+    assert main(["summarize", str(out), "-o", str(tmp_path / "s.xlsx"), "--group-by",
+                 "store"]) == 0
+    ws = load_workbook(tmp_path / "s.xlsx").worksheets[0]
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+    raw = tmp_path / "raw.csv"
+    assert main(["score", str(src), "-o", str(raw), "--quiet", "--jobs", "1",
+                 "--no-formula-escape"]) == 0
+    assert read_table(raw)["text"].tolist() == ["=1+1 rude staff", "-kind nurse", "-12"]

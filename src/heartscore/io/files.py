@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import HeartscoreError, InputError
-from .formats import EXTENSIONS, FORMATS, Format
+from .formats import EXTENSIONS, FORMATS, Format, neutralise_formulas
 
 __all__ = ["REPLACEMENT_NOTE", "TEXT_COLUMN_HINTS", "detect_format", "get_format", "iter_chunks",
            "read_table", "write_table", "atomic_output", "ChunkWriter", "join_files",
@@ -79,11 +79,12 @@ def read_table(path: str | os.PathLike, **kwargs: Any) -> pd.DataFrame:
 
 
 def write_table(df: pd.DataFrame, path: str | os.PathLike, *, fmt: str | None = None,
-                types: Mapping[str, str] | None = None) -> Path:
-    """Write a table atomically (temporary file renamed into place)."""
+                types: Mapping[str, str] | None = None, escape_formulas: bool = True) -> Path:
+    """Write a table atomically (temporary file renamed into place); see
+    :class:`ChunkWriter` for ``escape_formulas``."""
     fmt = detect_format(path, fmt)
     with atomic_output(path) as tmp:
-        with ChunkWriter(tmp, fmt, types=types) as w:
+        with ChunkWriter(tmp, fmt, types=types, escape_formulas=escape_formulas) as w:
             w.write(df)
     return Path(path)
 
@@ -177,23 +178,29 @@ def output_lock(path: str | os.PathLike) -> Iterator[Path]:
 class ChunkWriter:
     """Append DataFrame chunks to one file of a registered format (or to an open text
     stream for a format that streams). ``header=False`` omits a CSV/TSV header (a
-    continuation); ``types`` fixes column types where the format stores them."""
+    continuation); ``types`` fixes column types where the format stores them;
+    ``escape_formulas`` (default on) prefixes text cells that a spreadsheet would run as
+    formulas with ``'`` in formats that spreadsheets open as text (CSV, TSV; see
+    :func:`~heartscore.io.formats.neutralise_formulas`)."""
 
     def __init__(self, path: Any, fmt: str, *, header: bool = True,
-                 types: Mapping[str, str] | None = None) -> None:
+                 types: Mapping[str, str] | None = None, escape_formulas: bool = True) -> None:
         self.path, self.fmt, self.header, self.types = path, fmt, header, types
+        self.escape_formulas = escape_formulas
         self._writer: Any = None
+        self._escape = False
 
     def __enter__(self) -> "ChunkWriter":
         f = get_format(self.fmt)
         if hasattr(self.path, "write") and not f.streams:
             raise InputError(f"{f.name} cannot be written to a stream")
         self._writer = f.writer(self.path, self.header, self.types)
+        self._escape = self.escape_formulas and f.escape_formulas
         return self
 
     def write(self, df: pd.DataFrame) -> None:
         """Append one chunk."""
-        self._writer.write(df)
+        self._writer.write(neutralise_formulas(df) if self._escape else df)
 
     def __exit__(self, *exc: Any) -> None:
         self._writer.close()

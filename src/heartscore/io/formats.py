@@ -8,12 +8,17 @@ to count rows cheaply for a progress bar. Adding a format is one ``Format(...)``
 Readers give every column as strings (no type guessing that would change ids or texts).
 Writers keep pandas' column types; the Parquet writer also fixes the Arrow type of the
 columns named in ``types`` (a chunk of unscored rows must not turn a typed column into
-nulls).
+nulls). Writers keep every character: CSV/TSV quote delimiters, quotes, line feeds and bare
+carriage returns; XLSX cells are written as strings, never formulas. Formats that a
+spreadsheet opens as formulas (``escape_formulas=True``: CSV, TSV) get
+:func:`neutralise_formulas` applied by :class:`~heartscore.io.files.ChunkWriter` unless
+turned off.
 """
 from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
@@ -21,11 +26,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError
 
-__all__ = ["Format", "FORMATS", "EXTENSIONS", "register", "unregister"]
+__all__ = ["Format", "FORMATS", "EXTENSIONS", "FORMULA_STARTS", "neutralise_formulas",
+           "register", "unregister"]
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_RE = r"[=+\-@\t\r]"
 
 
 @dataclass(frozen=True)
@@ -36,7 +47,9 @@ class Format:
     ``writer(target, header, types)`` makes an object with ``write(df)`` and ``close()``;
     ``join(parts, target)`` concatenates chunk files; ``count_rows(path)`` gives the number
     of data rows or ``None`` when it cannot be known cheaply; ``streams`` says whether the
-    format can be read from stdin and written to stdout (text formats only).
+    format can be read from stdin and written to stdout (text formats only);
+    ``escape_formulas`` says that spreadsheets open it and read formulas from text cells
+    (see :func:`neutralise_formulas`).
     """
 
     name: str
@@ -47,6 +60,57 @@ class Format:
     count_rows: Callable[[str], int | None]
     streams: bool = False
     read_stream: Callable[[Any, int], Iterator[pd.DataFrame]] | None = None
+    escape_formulas: bool = False
+
+
+def _text_columns(df: pd.DataFrame) -> list[Any]:
+    return [c for c in df.columns
+            if df[c].dtype == object or pd.api.types.is_string_dtype(df[c].dtype)]
+
+
+def _formula_like(values: pd.Series) -> pd.Series:
+    """True for text cells that start like a formula and do not parse as a number."""
+    try:
+        starts = values.str.match(_FORMULA_RE, na=False).astype(bool)
+    except AttributeError:  # no strings in this column
+        return pd.Series(False, index=values.index)
+    if starts.any():
+        numeric = pd.to_numeric(values[starts], errors="coerce").notna()
+        starts[numeric[numeric].index] = False
+    return starts
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with a ``'`` put before every text cell (and column name) that begins with
+    ``= + - @``, tab or carriage return and does not parse as a number, so that a
+    spreadsheet shows it as text instead of running it (OWASP "CSV injection"). Signal
+    columns and negative numbers stay as they are. Returns ``df`` itself when nothing
+    needs the prefix."""
+    out = None
+    for c in _text_columns(df):
+        mask = _formula_like(df[c])
+        if mask.any():
+            if out is None:
+                out = df.copy()
+            out[c] = df[c].where(~mask, "'" + df[c].astype(object).where(mask, "").astype(str))
+    names = pd.Series([str(c) for c in df.columns], dtype=object)
+    heads = _formula_like(names)
+    if heads.any():
+        out = df.copy(deep=False) if out is None else out
+        out.columns = ["'" + n if h else c for c, n, h in zip(df.columns, names, heads)]
+    return df if out is None else out
+
+
+def _has_carriage_return(df: pd.DataFrame) -> bool:
+    if any("\r" in str(c) for c in df.columns):
+        return True
+    for c in _text_columns(df):
+        try:
+            if df[c].str.contains("\r", regex=False, na=False).any():
+                return True
+        except AttributeError:
+            continue
+    return False
 
 
 # ------------------------------------------------------------------ delimited text
@@ -101,10 +165,17 @@ class _TextWriter:
 
 
 class _DelimitedWriter(_TextWriter):
+    """CSV/TSV rows end in ``\\n`` and fields are quoted when they hold the delimiter, a
+    quote or a line feed (pandas' minimal quoting). Python's csv module does not quote a bare
+    carriage return in that mode, and readers would split the row there, so a chunk holding
+    one is written with every field quoted (still the same table for any CSV reader)."""
+
     sep = ","
 
     def _write(self, df: pd.DataFrame) -> None:
-        df.to_csv(self._fh, sep=self.sep, index=False, header=self._first)
+        quoting = csv.QUOTE_ALL if _has_carriage_return(df) else csv.QUOTE_MINIMAL
+        df.to_csv(self._fh, sep=self.sep, index=False, header=self._first, quoting=quoting,
+                  lineterminator="\n")
 
 
 class _TsvWriter(_DelimitedWriter):
@@ -218,9 +289,57 @@ def _read_xlsx(path: Any, chunksize: int, encoding: str | None, sheet: str | Non
         if sheet not in names:
             raise InputError(f"{path} has no sheet {sheet!r}; its sheets are "
                              f"{', '.join(map(repr, names))}; pass --sheet with one of them")
-    df = pd.read_excel(path, sheet_name=sheet or 0, dtype=str)
+    df = _xlsx_unescape(pd.read_excel(path, sheet_name=sheet or 0, dtype=str))
+    df.columns = [_XLSX_UNESCAPE.sub(lambda m: chr(int(m.group(1), 16)), str(c))
+                  for c in df.columns]
     for i in range(0, max(len(df), 1), chunksize):
         yield df.iloc[i:i + chunksize]
+
+
+# Excel's escape of characters a cell cannot hold as they are (OOXML ST_Xstring: _xHHHH_):
+# the control characters XML forbids, CR (XML would read it as LF) and an underscore that
+# starts a text looking like an escape itself. Our reader undoes it, as Excel does.
+_XLSX_ESCAPE = re.compile(r"[\x00-\x08\x0b\x0c\r\x0e-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
+_XLSX_UNESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _xlsx_unescape(df: pd.DataFrame) -> pd.DataFrame:
+    for c in _text_columns(df):
+        try:
+            if df[c].str.contains("_x", regex=False, na=False).any():
+                df[c] = df[c].str.replace(_XLSX_UNESCAPE, lambda m: chr(int(m.group(1), 16)),
+                                          regex=True)
+        except AttributeError:
+            continue
+    return df
+
+
+def _xlsx_value(ws: Any, value: Any) -> Any:
+    """One cell: text as a string cell (never a formula, no prefix; what XML cannot hold
+    written as Excel's ``_xHHHH_`` escape), NA as empty, numbers as they are."""
+    if isinstance(value, str):
+        from openpyxl.cell import WriteOnlyCell
+        cell = WriteOnlyCell(ws)
+        cell._value = _XLSX_ESCAPE.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+        cell.data_type = "s"
+        return cell
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _write_xlsx(frame: pd.DataFrame, path: Any) -> None:
+    from openpyxl import Workbook
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet()
+    ws.append([_xlsx_value(ws, str(c)) for c in frame.columns])
+    for row in frame.itertuples(index=False, name=None):
+        ws.append([_xlsx_value(ws, v) for v in row])
+    wb.save(path)
 
 
 class _XlsxWriter:
@@ -235,12 +354,13 @@ class _XlsxWriter:
 
     def close(self) -> None:
         frame = pd.concat(self._frames, ignore_index=True) if self._frames else pd.DataFrame()
-        frame.to_excel(self._path, index=False, engine="openpyxl")
+        _write_xlsx(frame, self._path)
 
 
 def _join_xlsx(parts: list[Path], target: str) -> None:
-    frame = pd.concat([pd.read_excel(p, dtype=object) for p in parts], ignore_index=True)
-    frame.to_excel(target, index=False, engine="openpyxl")
+    frame = pd.concat([_xlsx_unescape(pd.read_excel(p, dtype=object)) for p in parts],
+                      ignore_index=True)
+    _write_xlsx(frame, target)
 
 
 def _unknown_count(path: str) -> int | None:
@@ -251,10 +371,10 @@ def _unknown_count(path: str) -> int | None:
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("csv", (".csv", ".txt"), partial(_read_delimited, sep=None, name="csv"),
            _DelimitedWriter, _join_bytes, partial(_count_lines, header=True), streams=True,
-           read_stream=partial(_stream_delimited, sep=",")),
+           read_stream=partial(_stream_delimited, sep=","), escape_formulas=True),
     Format("tsv", (".tsv", ".tab"), partial(_read_delimited, sep="\t", name="tsv"),
            _TsvWriter, _join_bytes, partial(_count_lines, header=True), streams=True,
-           read_stream=partial(_stream_delimited, sep="\t")),
+           read_stream=partial(_stream_delimited, sep="\t"), escape_formulas=True),
     Format("jsonl", (".jsonl", ".ndjson", ".json"), _read_jsonl, _JsonlWriter, _join_bytes,
            partial(_count_lines, header=False), streams=True, read_stream=_stream_jsonl),
     Format("parquet", (".parquet", ".pq"), _read_parquet, _ParquetWriter, _join_parquet,
