@@ -33,7 +33,7 @@ import pandas as pd
 from .errors import InputError
 from .io import (REPLACEMENT_NOTE, ChunkWriter, atomic_output, detect_format, detect_text_column,
                  get_format, iter_chunks, join_files, output_lock, refuse_input_as_output,
-                 remove_stale_parts)
+                 remove_stale_parts, stdin_table)
 from .model import MAX_CHARS, Model
 from .labels import ERROR_COLUMN, MODEL_COLUMN
 
@@ -283,8 +283,10 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
         raise InputError(f"chunksize must be >= 1, got {chunksize}")
     to_stdout = str(output) == "-"
     from_stdin = str(input) == "-"
-    in_fmt = fmt or ("csv" if from_stdin else None)
-    in_fmt = detect_format(input, in_fmt)
+    if from_stdin:
+        source, in_fmt = stdin_table(sys.stdin, fmt, encoding)
+    else:
+        source, in_fmt = input, detect_format(input, fmt)
     out_fmt = output_format or ("csv" if to_stdout else None)
     out_fmt = detect_format(output, out_fmt)
     if to_stdout and not get_format(out_fmt).streams:
@@ -293,7 +295,6 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
         raise InputError("--resume needs a real input and output file, not '-'")
     refuse_input_as_output(output, input)
     summary = ScoreSummary(output=str(output))
-    source = sys.stdin if from_stdin else input
     chunks = iter_chunks(source, fmt=in_fmt, chunksize=chunksize, encoding=encoding, sheet=sheet)
     first = next(chunks, None)
     if first is None:
@@ -350,7 +351,8 @@ def _score_into_file(input: Any, output: Any, model: Model, chunks: Iterator[pd.
     """The file half of :func:`score_file`, run while holding the output's lock."""
     remove_stale_parts(output)
     work = work_dir_for(output)
-    options = {"input": _fingerprint(Path(input)), "format": in_fmt, "output_format": out_fmt,
+    from_stdin = str(input) == "-"  # (no resume from stdin: nothing to fingerprint)
+    options = {"input": "-" if from_stdin else _fingerprint(Path(input)), "format": in_fmt, "output_format": out_fmt,
                "chunksize": chunksize, "text_column": text_column, "id_column": id_column,
                "evidence": evidence, "encoding": encoding, "sheet": sheet, "model": model.id,
                "escape_formulas": escape_formulas}

@@ -136,3 +136,86 @@ def test_every_command_neutralises_its_csv_output_and_the_flag_turns_it_off(tmp_
     assert main(["score", str(src), "-o", str(raw), "--quiet", "--jobs", "1",
                  "--no-formula-escape"]) == 0
     assert read_table(raw)["text"].tolist() == ["=1+1 rude staff", "-kind nurse", "-12"]
+
+
+TEXTS30 = [f"Réception {i}: the nurse remembered us ❤️" for i in range(30)]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig", "utf-32"])
+def test_byte_order_marks_are_read_so_rows_and_texts_come_back(encoding, tmp_path):
+    from heartscore.cli import main
+    src = tmp_path / "in.csv"
+    text = pd.DataFrame({"id": range(30), "text": TEXTS30}).to_csv(index=False)
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    src.write_bytes(data)
+    out = tmp_path / "out.csv"
+    assert main(["score", str(src), "-o", str(out), "--quiet", "--jobs", "1"]) == 0
+    back = read_table(out)
+    assert back["text"].tolist() == TEXTS30 and back["heartscore_error"].isna().all()
+
+
+def test_utf16_without_a_bom_is_refused_with_its_line_unless_encoding_is_given(tmp_path,
+                                                                                capsys):
+    from heartscore.cli import main
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_bytes(pd.DataFrame({"text": TEXTS30}).to_csv(index=False).encode("utf-16-le"))
+    assert main(["score", str(src), "-o", str(out), "--quiet", "--jobs", "1"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "line 1" in err and "--encoding" in err
+    assert not out.exists()
+    assert main(["score", str(src), "-o", str(out), "--quiet", "--jobs", "1",
+                 "--encoding", "utf-16-le"]) == 0
+    assert read_table(out)["text"].tolist() == TEXTS30
+
+
+def test_a_jsonl_line_that_is_not_an_object_is_one_line_with_its_number(tmp_path, capsys):
+    from heartscore.cli import main
+    src = tmp_path / "in.jsonl"
+    for body, where in (('[1, 2]\n{"text": "x"}\n', "line 1 is a JSON list"),
+                        ('{"text": "ok"}\n\n{"text": oops}\n', "line 3 is not valid JSON")):
+        src.write_text(body)
+        assert main(["score", str(src), "-o", str(tmp_path / "o.csv"), "--quiet",
+                     "--jobs", "1"]) == 2
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and where in err, err
+
+
+def test_jsonl_values_are_read_as_written(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": 7, "text": "a", "price": 1.50, "ok": true, "none": null, '
+                   '"tags": {"k": [1, "x"]}}\n{"id": 8, "text": "b \\ud800"}\n')
+    back = read_table(src)
+    assert back.loc[0, ["id", "price", "ok"]].tolist() == ["7", "1.50", "true"]
+    assert back.loc[0, "tags"] == '{"k": [1, "x"]}' and pd.isna(back.loc[0, "none"])
+    assert back.loc[1, "text"].startswith("b \ufffd")  # a lone surrogate escape: flagged
+
+
+def test_jsonl_on_stdin_is_told_from_csv_by_its_first_line(tmp_path, monkeypatch, capsys):
+    import sys
+
+    from heartscore.cli import main
+    monkeypatch.setattr(sys, "stdin", io.StringIO('{"id": "a", "text": "Rude staff"}\n'
+                                                  '{"id": "b", "text": "Kind nurse"}\n'))
+    out = tmp_path / "o.csv"
+    assert main(["score", "-", "-o", str(out), "--quiet", "--jobs", "1"]) == 0
+    assert read_table(out)[["id", "text"]].values.tolist() == [["a", "Rude staff"],
+                                                                ["b", "Kind nurse"]]
+
+
+def test_jsonl_is_read_with_memory_flat_in_the_number_of_rows(tmp_path):
+    import tracemalloc
+    src = tmp_path / "big.jsonl"
+    with open(src, "w") as fh:
+        for i in range(60_000):
+            fh.write(f'{{"id": {i}, "text": "The nurse remembered my name, visit {i}"}}\n')
+    size = src.stat().st_size
+    tracemalloc.start()
+    try:
+        rows = sum(len(c) for c in iter_chunks(src, chunksize=1000))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert rows == 60_000
+    assert peak < size / 4, (peak, size)  # reading it whole would hold the file at least once

@@ -19,7 +19,7 @@ from .formats import EXTENSIONS, FORMATS, Format, neutralise_formulas
 __all__ = ["REPLACEMENT_NOTE", "TEXT_COLUMN_HINTS", "detect_format", "get_format", "iter_chunks",
            "read_table", "write_table", "atomic_output", "ChunkWriter", "join_files",
            "count_rows", "detect_text_column", "refuse_input_as_output", "output_lock",
-           "remove_stale_parts"]
+           "remove_stale_parts", "stdin_table"]
 
 #: Note on rows whose text holds U+FFFD (bytes that could not be decoded were replaced).
 REPLACEMENT_NOTE = "undecodable bytes replaced (U+FFFD); pass --encoding if the file is not UTF-8"
@@ -70,6 +70,47 @@ def iter_chunks(path: Any, *, fmt: str | None = None, chunksize: int = 10_000,
         detail = " ".join(str(exc).split())[:300] or type(exc).__name__
         raise InputError(f"could not read {name} as {f.name}: {detail}; check the file, or "
                          f"pass --format if it is not {f.name}") from exc
+
+
+class _Prefixed:
+    """A text stream with its first line already read put back in front (for sniffing)."""
+
+    def __init__(self, head: str, rest: Any) -> None:
+        self._head, self._rest = head, rest
+
+    def read(self, n: int = -1) -> str:
+        if not self._head:
+            return self._rest.read(n)
+        if n is None or n < 0:
+            out, self._head = self._head + self._rest.read(), ""
+        else:
+            out, self._head = self._head[:n], self._head[n:]
+        return out
+
+    def __iter__(self) -> Iterator[str]:
+        if self._head:
+            head, self._head = self._head, ""
+            yield head
+        yield from self._rest
+
+
+def stdin_table(stream: Any, fmt: str | None = None,
+                encoding: str | None = None) -> tuple[Any, str]:
+    """Standard input ready to read as a table, and its format: ``fmt`` when given, else
+    JSON Lines when the first line starts with ``{``, else CSV. A binary stream (``.buffer``
+    of stdin) is decoded with ``encoding`` (default UTF-8, a BOM skipped; undecodable bytes
+    replaced and flagged on their rows)."""
+    import io
+    raw = getattr(stream, "buffer", None)
+    if raw is not None:
+        from .formats import text_encoding
+        enc = text_encoding(None, encoding) if encoding else "utf-8-sig"
+        stream = io.TextIOWrapper(raw, encoding=enc, errors="replace", newline="")
+    if fmt:
+        return stream, get_format(fmt).name
+    head = stream.readline()
+    sniffed = "jsonl" if head.lstrip().startswith("{") else "csv"
+    return _Prefixed(head, stream), sniffed
 
 
 def read_table(path: str | os.PathLike, **kwargs: Any) -> pd.DataFrame:

@@ -17,10 +17,10 @@ turned off.
 from __future__ import annotations
 
 import csv
-import io
+import json
 import re
 import shutil
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,32 +114,73 @@ def _has_carriage_return(df: pd.DataFrame) -> bool:
 
 
 # ------------------------------------------------------------------ delimited text
+_BOMS = ((b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe\x00\x00", "utf-32"),
+         (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def text_encoding(path: Any, encoding: str | None) -> str:
+    """The encoding to read a text file with: ``encoding`` when given, else the one its
+    byte-order mark names (UTF-8, UTF-16, UTF-32), else UTF-8. A file without a BOM that
+    holds NUL bytes is refused with the line they are on (UTF-16 without a BOM, or not
+    text), since reading it as UTF-8 would give garbage rows."""
+    if encoding is not None:
+        import codecs
+        try:
+            name = codecs.lookup(encoding).name
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r}; try utf-8, utf-16, latin-1 or "
+                             "cp1252") from None
+        return "utf-8-sig" if name == "utf-8" else name
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    if b"\x00" in head:
+        line = head[:head.index(b"\x00")].count(b"\n") + 1
+        raise InputError(f"{path} line {line} holds NUL bytes: expected UTF-8 text, found "
+                         "UTF-16 without a byte-order mark or a binary file; pass --encoding "
+                         "(e.g. utf-16-le) or save it as UTF-8")
+    return "utf-8"
+
+
+def _open_text(path: Any, encoding: str | None) -> Any:
+    """``path`` opened as text (see :func:`text_encoding`); undecodable bytes become U+FFFD,
+    which scoring flags on the row."""
+    return open(path, encoding=text_encoding(path, encoding), errors="replace", newline="")
+
+
 def _read_delimited(path: Any, chunksize: int, encoding: str | None, sheet: str | None, *,
                     sep: str | None, name: str) -> Iterator[pd.DataFrame]:
-    try:
-        handle = open(path, encoding=encoding or "utf-8-sig", errors="replace", newline="")
-    except LookupError as exc:
-        raise InputError(f"unknown encoding {encoding!r}; try utf-8, latin-1 or cp1252") from exc
-    with handle:
-        if sep is None:  # CSV: sniff the delimiter (exports use , ; tab or |)
-            sample = handle.read(65536)
-            handle.seek(0)
-            try:
-                sep = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-            except csv.Error:
-                sep = ","
+    with _open_text(path, encoding) as handle:
+        yield from _delimited_chunks(handle, chunksize, sep=sep, name=name, where=str(path))
+
+
+def _delimited_chunks(handle: Any, chunksize: int, *, sep: str | None, name: str,
+                      where: str) -> Iterator[pd.DataFrame]:
+    if sep is None:  # CSV: sniff the delimiter (exports use , ; tab or |)
+        sample = handle.read(65536)
+        handle.seek(0)
         try:
-            yield from pd.read_csv(handle, sep=sep, dtype=str, keep_default_na=False,
-                                   na_values=[""], chunksize=chunksize, engine="c")
-        except pd.errors.ParserError as exc:
-            raise InputError(f"{path} is not a well-formed {name.upper()} file: {exc}") from exc
-        except pd.errors.EmptyDataError:
-            return
+            sep = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+        except csv.Error:
+            sep = ","
+    try:
+        yield from pd.read_csv(handle, sep=sep, dtype=str, keep_default_na=False,
+                               na_values=[""], chunksize=chunksize, engine="c")
+    except pd.errors.ParserError as exc:
+        raise InputError(f"{where} is not a well-formed {name.upper()} file: "
+                         f"{' '.join(str(exc).split())}") from exc
+    except pd.errors.EmptyDataError:
+        return
 
 
 def _stream_delimited(stream: Any, chunksize: int, *, sep: str) -> Iterator[pd.DataFrame]:
-    yield from pd.read_csv(stream, sep=sep, dtype=str, keep_default_na=False, na_values=[""],
-                           chunksize=chunksize)
+    try:
+        yield from pd.read_csv(stream, sep=sep, dtype=str, keep_default_na=False,
+                               na_values=[""], chunksize=chunksize)
+    except pd.errors.EmptyDataError:
+        return
 
 
 class _TextWriter:
@@ -198,18 +239,65 @@ def _count_lines(path: str, header: bool) -> int | None:
 
 
 # ------------------------------------------------------------------ JSON Lines
+def _json_text(value: Any) -> Any:
+    """A JSON value as the readers give every value: text (numbers keep their JSON
+    spelling, nested values their JSON), null as missing."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _jsonl_chunks(lines: Iterable[str], chunksize: int, where: str) -> Iterator[pd.DataFrame]:
+    """DataFrames of ``chunksize`` records from JSON Lines, one line at a time (memory flat
+    in the number of rows); a line that is not a JSON object is refused with its number."""
+    records: list[dict[str, Any]] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line, parse_int=str, parse_float=str, parse_constant=str)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            reason = getattr(exc, "msg", "nested too deeply")
+            raise InputError(f"{where} line {number} is not valid JSON ({reason}); JSON Lines "
+                             "needs one JSON object per line") from None
+        if not isinstance(obj, dict):
+            raise InputError(f"{where} line {number} is a JSON {type(obj).__name__}, expected "
+                             "an object such as {\"text\": \"...\"} on every line")
+        record = {str(k): _json_text(v) for k, v in obj.items()}
+        if any(isinstance(v, (dict, list)) for v in obj.values()):  # nested: as written
+            plain = json.loads(line)
+            record.update({str(k): json.dumps(v, ensure_ascii=False)
+                           for k, v in plain.items() if isinstance(v, (dict, list))})
+        if _SURROGATE.search(line):  # "\\ud800" escapes decode to text UTF-8 cannot hold
+            record = {_no_surrogates(k): _no_surrogates(v) for k, v in record.items()}
+        records.append(record)
+        if len(records) == chunksize:
+            yield pd.DataFrame(records, dtype=object)
+            records = []
+    if records:
+        yield pd.DataFrame(records, dtype=object)
+
+
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _no_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return value
+
+
 def _read_jsonl(path: Any, chunksize: int, encoding: str | None, sheet: str | None
                 ) -> Iterator[pd.DataFrame]:
-    raw = Path(path).read_bytes()
-    text = raw.decode(encoding or "utf-8-sig", errors="replace")
-    try:
-        yield from pd.read_json(io.StringIO(text), lines=True, dtype=False, chunksize=chunksize)
-    except ValueError as exc:
-        raise InputError(f"{path} is not valid JSON Lines (one object per line): {exc}") from exc
+    with open(path, encoding=text_encoding(path, encoding), errors="replace",
+              newline="\n") as fh:
+        yield from _jsonl_chunks(fh, chunksize, str(path))
 
 
 def _stream_jsonl(stream: Any, chunksize: int) -> Iterator[pd.DataFrame]:
-    yield from pd.read_json(stream, lines=True, dtype=False, chunksize=chunksize)
+    yield from _jsonl_chunks(stream, chunksize, "standard input")
 
 
 class _JsonlWriter(_TextWriter):
