@@ -183,8 +183,33 @@ def ready_process(model: Model) -> None:
     gc.set_threshold(50_000, *gc.get_threshold()[1:])
 
 
-def _init(payload: bytes) -> None:
+def _die_with_parent(parent: int) -> None:
+    """End this worker when the process that started it ends, even by SIGKILL (which runs
+    no clean-up in the parent): on Linux the kernel sends SIGKILL (``PR_SET_PDEATHSIG``);
+    everywhere a daemon thread checks every half second that the parent is still there."""
+    import threading
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            threading.Event().wait(0.5)
+        os._exit(1)
+
+    if os.getppid() != parent:  # the parent died before we got here
+        os._exit(1)
+    threading.Thread(target=watch, name="heartscore-parent-watch", daemon=True).start()
+
+
+def _init(payload: bytes, parent: int | None) -> None:
     global _WORKER
+    _die_with_parent(os.getppid() if parent is None else parent)
     _WORKER = pickle.loads(payload)
     ready_process(_WORKER)
 
@@ -218,16 +243,21 @@ def _write_chunk(work: Path, fmt: str, types: dict[str, str], escape_formulas: b
 
 def _run(chunks: Iterator[tuple[int, pd.DataFrame]], model: Model, text_column: str,
          evidence: bool, id_column: str | None, jobs: int,
-         finish: Callable[[int, pd.DataFrame], Any] = _keep_frame):
+         finish: Callable[[int, pd.DataFrame], Any] = _keep_frame,
+         start_method: str | None = None):
     """``(finish(index, scored chunk), meta)`` in input order; ``jobs > 1`` scores (and
     finishes) chunks in worker processes that load the model once, with a bounded window
-    of pending chunks (flat memory)."""
+    of pending chunks (flat memory). Workers end when this process ends, even if killed."""
     if jobs == 1:
         for index, df in chunks:
             yield _score_and_finish(model, index, df, text_column, evidence, id_column, finish)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init,
-                             initargs=(pickle.dumps(model),)) as pool:
+    import multiprocessing
+    context = multiprocessing.get_context(start_method)
+    # with forkserver the workers' parent is the server: they watch whoever started them
+    parent = os.getpid() if context.get_start_method() != "forkserver" else None
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, mp_context=context,
+                             initargs=(pickle.dumps(model), parent)) as pool:
         pending: deque[Future] = deque()
         for index, df in chunks:
             pending.append(pool.submit(_work, (index, df, text_column, evidence, id_column,
@@ -264,7 +294,7 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
                chunksize: int = 5000, jobs: int = 1, evidence: bool = False,
                encoding: str | None = None, sheet: str | None = None, resume: bool = False,
                progress: Callable[[int], None] | None = None,
-               escape_formulas: bool = True) -> ScoreSummary:
+               escape_formulas: bool = True, start_method: str | None = None) -> ScoreSummary:
     """Score a file chunk by chunk into ``output`` with ``model`` (default: the shipped one);
     ``-`` reads stdin / writes stdout (CSV or JSON Lines; no resume).
 
@@ -273,6 +303,8 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
     from its last completed chunk. ``progress(n_rows)`` is called after each chunk.
     ``escape_formulas`` (default on) keeps spreadsheets from running texts of a CSV/TSV
     output as formulas (see :func:`heartscore.io.formats.neutralise_formulas`).
+    ``start_method`` is the multiprocessing start method of the workers (``fork``,
+    ``spawn``, ``forkserver``; default: the platform's).
     """
     if jobs < 1:
         raise InputError(f"jobs must be >= 1, got {jobs}")
@@ -326,7 +358,8 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
             progress(n)
 
     if to_stdout:
-        results = _run(enumerate(all_chunks()), model, text_column, evidence, id_column, jobs)
+        results = _run(enumerate(all_chunks()), model, text_column, evidence, id_column, jobs,
+                       start_method=start_method)
         with ChunkWriter(sys.stdout, out_fmt, types=model.schema.column_types(),
                          escape_formulas=escape_formulas) as writer:
             for frame, meta in results:
@@ -339,7 +372,7 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
     with output_lock(output):
         return _score_into_file(input, output, model, all_chunks(), account, summary, in_fmt,
                                 out_fmt, chunksize, text_column, id_column, evidence, encoding,
-                                sheet, resume, jobs, escape_formulas)
+                                sheet, resume, jobs, escape_formulas, start_method)
 
 
 def _score_into_file(input: Any, output: Any, model: Model, chunks: Iterator[pd.DataFrame],
@@ -347,7 +380,7 @@ def _score_into_file(input: Any, output: Any, model: Model, chunks: Iterator[pd.
                      in_fmt: str, out_fmt: str, chunksize: int, text_column: str,
                      id_column: str | None, evidence: bool, encoding: str | None,
                      sheet: str | None, resume: bool, jobs: int,
-                     escape_formulas: bool) -> ScoreSummary:
+                     escape_formulas: bool, start_method: str | None) -> ScoreSummary:
     """The file half of :func:`score_file`, run while holding the output's lock."""
     remove_stale_parts(output)
     work = work_dir_for(output)
@@ -372,7 +405,7 @@ def _score_into_file(input: Any, output: Any, model: Model, chunks: Iterator[pd.
         finish = functools.partial(_write_chunk, work, out_fmt, model.schema.column_types(),
                                    escape_formulas)
         for n_rows, meta in _run(enumerate(chunks, start=done), model, text_column, evidence,
-                                 id_column, jobs, finish):
+                                 id_column, jobs, finish, start_method):
             (work / f"chunk-{index:06d}.json").write_text(json.dumps(meta))
             _write_state(work, options, index + 1)
             account(meta, n_rows)
