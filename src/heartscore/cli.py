@@ -67,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--summary", metavar="FILE", help="also write per-group aggregates here")
     s.add_argument("--group-by", metavar="COL", help="group column for --summary")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.add_argument("--language", default="en", metavar="CODE",
+                   help="flag texts that look written in another language than CODE (they "
+                        "are scored anyway; default en, the model's language; 'any' turns "
+                        "the check off)")
     s.add_argument("--no-formula-escape", dest="escape_formulas", action="store_false",
                    help="keep text cells of a CSV/TSV output that begin with = + - @ tab or CR "
                         "as they are (default: prefix them with ' so spreadsheets do not run "
@@ -232,7 +236,8 @@ def _score(args: argparse.Namespace) -> int:
                              jobs=jobs, evidence=args.evidence,
                              encoding=args.encoding, sheet=args.sheet, resume=args.resume,
                              progress=bar.update if bar else None,
-                             escape_formulas=args.escape_formulas)
+                             escape_formulas=args.escape_formulas,
+                             language=None if args.language == "any" else args.language)
     finally:
         if bar is not None:
             bar.close()
@@ -248,6 +253,9 @@ def _score(args: argparse.Namespace) -> int:
             msg += f" (ids {', '.join(summary.error_ids[:5])}{', …' if summary.n_errors > 5 else ''})"
     if summary.truncated:
         msg += f"; {summary.truncated} texts truncated to 100,000 characters"
+    if summary.other_language:
+        msg += (f"; {summary.other_language} texts look written in another language than "
+                f"{args.language!r} (scored; flagged in heartscore_error)")
     if summary.replaced_bytes:
         msg += (f"; {summary.replaced_bytes} texts had undecodable bytes replaced (see "
                 "heartscore_error; try --encoding)")

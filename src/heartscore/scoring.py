@@ -36,6 +36,7 @@ from .io import (REPLACEMENT_NOTE, ChunkWriter, atomic_output, detect_format, de
                  remove_stale_parts, stdin_table)
 from .model import MAX_CHARS, Model
 from .labels import ERROR_COLUMN, MODEL_COLUMN
+from .language import LANGUAGE_NOTE, other_language
 
 __all__ = ["score_frame", "score_file", "ScoreSummary", "work_dir_for"]
 
@@ -52,6 +53,7 @@ class ScoreSummary:
     error_ids: list[str] = field(default_factory=list)
     truncated: int = 0
     replaced_bytes: int = 0
+    other_language: int = 0
     text_column: str = ""
     text_column_reason: str = ""
     output: str = ""
@@ -98,13 +100,27 @@ def _prepare(texts: pd.Series) -> tuple[list[str], np.ndarray, list[str | None],
 
 
 def _is_failure(note: str | None) -> bool:
-    return note is not None and not note.startswith(("truncated", REPLACEMENT_NOTE))
+    return note is not None and not note.startswith(("truncated", REPLACEMENT_NOTE,
+                                                      LANGUAGE_NOTE))
+
+
+def _flag_languages(valid: list[str], pos: np.ndarray, errors: list[str | None],
+                    language: str) -> int:
+    """Add a note to the rows whose text looks written in another language; their count."""
+    found = other_language(valid, language)
+    for p, code in zip(pos.tolist(), found):
+        if code is not None:
+            note = f"{LANGUAGE_NOTE}: looks like {code!r}, not {language!r} (scored anyway)"
+            errors[p] = note if errors[p] is None else f"{errors[p]}; {note}"
+    return sum(code is not None for code in found)
 
 
 def _score_chunk(model: Model, df: pd.DataFrame, text_column: str, evidence: bool,
-                 id_column: str | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
+                 id_column: str | None = None, language: str | None = None
+                 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     schema = model.schema
     valid, pos, errors, truncated, replaced = _prepare(df[text_column])
+    other = _flag_languages(valid, pos, errors, language) if language else 0
     scored = model.score_columns(valid, evidence=evidence)
     cols = schema.output_columns() + (["evidence"] if evidence else [])
     for c in cols:
@@ -122,7 +138,8 @@ def _score_chunk(model: Model, df: pd.DataFrame, text_column: str, evidence: boo
             counts[key] = counts.get(key, 0) + 1
             if id_column is not None and len(ids) < 20:
                 ids.append(str(df[id_column].iloc[i]))
-    return frame, {"errors": counts, "truncated": truncated, "replaced": replaced, "ids": ids}
+    return frame, {"errors": counts, "truncated": truncated, "replaced": replaced, "ids": ids,
+                   "other_language": other}
 
 
 def _typed_columns(scored: dict[str, Any], cols: list[str], pos: np.ndarray, n: int,
@@ -221,8 +238,9 @@ def _work(args: tuple) -> tuple[Any, dict[str, Any]]:
 
 def _score_and_finish(model: Model, index: int, df: pd.DataFrame, text_column: str,
                       evidence: bool, id_column: str | None,
-                      finish: Callable[[int, pd.DataFrame], Any]) -> tuple[Any, dict[str, Any]]:
-    frame, meta = _score_chunk(model, df, text_column, evidence, id_column)
+                      finish: Callable[[int, pd.DataFrame], Any],
+                      language: str | None = None) -> tuple[Any, dict[str, Any]]:
+    frame, meta = _score_chunk(model, df, text_column, evidence, id_column, language)
     return finish(index, frame), meta
 
 
@@ -244,13 +262,14 @@ def _write_chunk(work: Path, fmt: str, types: dict[str, str], escape_formulas: b
 def _run(chunks: Iterator[tuple[int, pd.DataFrame]], model: Model, text_column: str,
          evidence: bool, id_column: str | None, jobs: int,
          finish: Callable[[int, pd.DataFrame], Any] = _keep_frame,
-         start_method: str | None = None):
+         start_method: str | None = None, language: str | None = None):
     """``(finish(index, scored chunk), meta)`` in input order; ``jobs > 1`` scores (and
     finishes) chunks in worker processes that load the model once, with a bounded window
     of pending chunks (flat memory). Workers end when this process ends, even if killed."""
     if jobs == 1:
         for index, df in chunks:
-            yield _score_and_finish(model, index, df, text_column, evidence, id_column, finish)
+            yield _score_and_finish(model, index, df, text_column, evidence, id_column, finish,
+                                    language)
         return
     import multiprocessing
     context = multiprocessing.get_context(start_method)
@@ -261,7 +280,7 @@ def _run(chunks: Iterator[tuple[int, pd.DataFrame]], model: Model, text_column: 
         pending: deque[Future] = deque()
         for index, df in chunks:
             pending.append(pool.submit(_work, (index, df, text_column, evidence, id_column,
-                                               finish)))
+                                               finish, language)))
             if len(pending) >= 2 * jobs:
                 yield pending.popleft().result()
         while pending:
@@ -294,7 +313,8 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
                chunksize: int = 5000, jobs: int = 1, evidence: bool = False,
                encoding: str | None = None, sheet: str | None = None, resume: bool = False,
                progress: Callable[[int], None] | None = None,
-               escape_formulas: bool = True, start_method: str | None = None) -> ScoreSummary:
+               escape_formulas: bool = True, start_method: str | None = None,
+               language: str | None = "en") -> ScoreSummary:
     """Score a file chunk by chunk into ``output`` with ``model`` (default: the shipped one);
     ``-`` reads stdin / writes stdout (CSV or JSON Lines; no resume).
 
@@ -304,7 +324,9 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
     ``escape_formulas`` (default on) keeps spreadsheets from running texts of a CSV/TSV
     output as formulas (see :func:`heartscore.io.formats.neutralise_formulas`).
     ``start_method`` is the multiprocessing start method of the workers (``fork``,
-    ``spawn``, ``forkserver``; default: the platform's).
+    ``spawn``, ``forkserver``; default: the platform's). Texts that look written in
+    another language than ``language`` are scored but flagged in ``heartscore_error``
+    (``None`` turns the check off; see :mod:`heartscore.language`).
     """
     if jobs < 1:
         raise InputError(f"jobs must be >= 1, got {jobs}")
@@ -351,6 +373,7 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
         summary.rows += n
         summary.truncated += meta["truncated"]
         summary.replaced_bytes += meta["replaced"]
+        summary.other_language += meta.get("other_language", 0)
         for k, v in meta["errors"].items():
             summary.errors[k] = summary.errors.get(k, 0) + v
         summary.error_ids.extend(meta["ids"][: max(0, 20 - len(summary.error_ids))])
@@ -359,7 +382,7 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
 
     if to_stdout:
         results = _run(enumerate(all_chunks()), model, text_column, evidence, id_column, jobs,
-                       start_method=start_method)
+                       start_method=start_method, language=language)
         with ChunkWriter(sys.stdout, out_fmt, types=model.schema.column_types(),
                          escape_formulas=escape_formulas) as writer:
             for frame, meta in results:
@@ -372,7 +395,7 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
     with output_lock(output):
         return _score_into_file(input, output, model, all_chunks(), account, summary, in_fmt,
                                 out_fmt, chunksize, text_column, id_column, evidence, encoding,
-                                sheet, resume, jobs, escape_formulas, start_method)
+                                sheet, resume, jobs, escape_formulas, start_method, language)
 
 
 def _score_into_file(input: Any, output: Any, model: Model, chunks: Iterator[pd.DataFrame],
@@ -380,7 +403,8 @@ def _score_into_file(input: Any, output: Any, model: Model, chunks: Iterator[pd.
                      in_fmt: str, out_fmt: str, chunksize: int, text_column: str,
                      id_column: str | None, evidence: bool, encoding: str | None,
                      sheet: str | None, resume: bool, jobs: int,
-                     escape_formulas: bool, start_method: str | None) -> ScoreSummary:
+                     escape_formulas: bool, start_method: str | None,
+                     language: str | None) -> ScoreSummary:
     """The file half of :func:`score_file`, run while holding the output's lock."""
     remove_stale_parts(output)
     work = work_dir_for(output)
@@ -388,7 +412,7 @@ def _score_into_file(input: Any, output: Any, model: Model, chunks: Iterator[pd.
     options = {"input": "-" if from_stdin else _fingerprint(Path(input)), "format": in_fmt, "output_format": out_fmt,
                "chunksize": chunksize, "text_column": text_column, "id_column": id_column,
                "evidence": evidence, "encoding": encoding, "sheet": sheet, "model": model.id,
-               "escape_formulas": escape_formulas}
+               "escape_formulas": escape_formulas, "language": language}
     done = _prepare_work_dir(work, options, resume)
     try:
         # skip the chunks an interrupted run completed (re-reading the input, not re-scoring)
@@ -405,7 +429,7 @@ def _score_into_file(input: Any, output: Any, model: Model, chunks: Iterator[pd.
         finish = functools.partial(_write_chunk, work, out_fmt, model.schema.column_types(),
                                    escape_formulas)
         for n_rows, meta in _run(enumerate(chunks, start=done), model, text_column, evidence,
-                                 id_column, jobs, finish, start_method):
+                                 id_column, jobs, finish, start_method, language):
             (work / f"chunk-{index:06d}.json").write_text(json.dumps(meta))
             _write_state(work, options, index + 1)
             account(meta, n_rows)
