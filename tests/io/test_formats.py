@@ -219,3 +219,35 @@ def test_jsonl_is_read_with_memory_flat_in_the_number_of_rows(tmp_path):
         tracemalloc.stop()
     assert rows == 60_000
     assert peak < size / 4, (peak, size)  # reading it whole would hold the file at least once
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_CELL = st.one_of(st.none(), st.text(st.characters(blacklist_categories=("Cs",)), min_size=1,
+                                     max_size=40))
+
+
+@st.composite
+def _tables(draw):
+    names = draw(st.lists(st.text("abcdefghij_", min_size=1, max_size=6), min_size=1,
+                          max_size=3, unique=True))
+    rows = draw(st.integers(1, 8))
+    return pd.DataFrame({n: draw(st.lists(_CELL, min_size=rows, max_size=rows))
+                         for n in names})
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "xlsx", "parquet", "jsonl"])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(table=_tables())
+def test_any_table_of_texts_round_trips_with_the_formula_prefix_off(fmt, table, tmp_path):
+    path = tmp_path / f"t{FORMATS[fmt].extensions[0]}"
+    write_table(table, path, escape_formulas=False)
+    back = read_table(path)
+    assert list(back.columns) == list(table.columns)
+    def cells(col):
+        return [None if v is None or v is pd.NA or v != v else v for v in col.tolist()]
+
+    for c in table.columns:
+        assert cells(back[c]) == cells(table[c]), c

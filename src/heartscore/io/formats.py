@@ -37,6 +37,8 @@ __all__ = ["Format", "FORMATS", "EXTENSIONS", "FORMULA_STARTS", "neutralise_form
 #: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_RE = r"[=+\-@\t\r]"
+# a plain decimal number, as a spreadsheet reads one (no spaces, no inf/nan words)
+_NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,8 @@ class Format:
 
 
 def _text_columns(df: pd.DataFrame) -> list[Any]:
-    return [c for c in df.columns
-            if df[c].dtype == object or pd.api.types.is_string_dtype(df[c].dtype)]
+    return [c for c, dtype in df.dtypes.items()
+            if dtype == object or pd.api.types.is_string_dtype(dtype)]
 
 
 def _formula_like(values: pd.Series) -> pd.Series:
@@ -75,7 +77,7 @@ def _formula_like(values: pd.Series) -> pd.Series:
     except AttributeError:  # no strings in this column
         return pd.Series(False, index=values.index)
     if starts.any():
-        numeric = pd.to_numeric(values[starts], errors="coerce").notna()
+        numeric = values[starts].str.fullmatch(_NUMBER, na=False).astype(bool)
         starts[numeric[numeric].index] = False
     return starts
 
@@ -120,9 +122,10 @@ _BOMS = ((b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe\x00\x00", "utf-32"),
 
 def text_encoding(path: Any, encoding: str | None) -> str:
     """The encoding to read a text file with: ``encoding`` when given, else the one its
-    byte-order mark names (UTF-8, UTF-16, UTF-32), else UTF-8. A file without a BOM that
-    holds NUL bytes is refused with the line they are on (UTF-16 without a BOM, or not
-    text), since reading it as UTF-8 would give garbage rows."""
+    byte-order mark names (UTF-8, UTF-16, UTF-32), else UTF-8. A file without a BOM whose
+    first 64 KiB are more than a tenth NUL bytes is refused with the line of the first one
+    (UTF-16 without a BOM, or not text), since reading it as UTF-8 would give garbage rows;
+    a few NUL characters in texts are kept."""
     if encoding is not None:
         import codecs
         try:
@@ -136,7 +139,7 @@ def text_encoding(path: Any, encoding: str | None) -> str:
     for bom, name in _BOMS:
         if head.startswith(bom):
             return name
-    if b"\x00" in head:
+    if head.count(b"\x00") * 10 > len(head):  # UTF-16 text is about half NUL bytes
         line = head[:head.index(b"\x00")].count(b"\n") + 1
         raise InputError(f"{path} line {line} holds NUL bytes: expected UTF-8 text, found "
                          "UTF-16 without a byte-order mark or a binary file; pass --encoding "
@@ -156,15 +159,21 @@ def _read_delimited(path: Any, chunksize: int, encoding: str | None, sheet: str 
         yield from _delimited_chunks(handle, chunksize, sep=sep, name=name, where=str(path))
 
 
+def _header_delimiter(header: str) -> str:
+    """The delimiter among , ; tab | that the header line (outside quotes) uses most; a comma
+    when none. The header only: texts in the rows hold any of them (csv.Sniffer, which reads
+    rows, was misled by texts full of tabs)."""
+    outside = "".join(header.split('"')[::2])
+    counts = {d: outside.count(d) for d in ",;\t|"}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
 def _delimited_chunks(handle: Any, chunksize: int, *, sep: str | None, name: str,
                       where: str) -> Iterator[pd.DataFrame]:
-    if sep is None:  # CSV: sniff the delimiter (exports use , ; tab or |)
-        sample = handle.read(65536)
+    if sep is None:  # CSV: the delimiter of the header line (exports use , ; tab or |)
+        sep = _header_delimiter(handle.readline())
         handle.seek(0)
-        try:
-            sep = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-        except csv.Error:
-            sep = ","
     try:
         yield from pd.read_csv(handle, sep=sep, dtype=str, keep_default_na=False,
                                na_values=[""], chunksize=chunksize, engine="c")
@@ -369,19 +378,71 @@ def _count_parquet(path: str) -> int | None:
 
 
 # ------------------------------------------------------------------ Excel
+def _xlsx_text(value: Any) -> str | None:
+    """A cell as the readers give every value: text (Excel's ``_xHHHH_`` escapes undone,
+    whole-number floats without ``.0``), an empty cell or empty text as missing."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return _XLSX_UNESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value) \
+            if "_x" in value else value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _unique_names(header: tuple[Any, ...]) -> list[str]:
+    names: list[str] = []
+    for i, h in enumerate(header):
+        name = _xlsx_text(h) or f"Unnamed: {i}"
+        base, k = name, 0
+        while name in names:
+            k += 1
+            name = f"{base}.{k}"
+        names.append(name)
+    return names
+
+
 def _read_xlsx(path: Any, chunksize: int, encoding: str | None, sheet: str | None
                ) -> Iterator[pd.DataFrame]:
-    if sheet is not None:
-        from openpyxl import load_workbook
-        names = load_workbook(path, read_only=True).sheetnames
-        if sheet not in names:
+    """Rows of a sheet streamed with openpyxl's read-only mode (memory flat): every row of
+    the sheet's dimension, empty ones included (rows in = rows out)."""
+    from openpyxl import load_workbook
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        if sheet is not None and sheet not in wb.sheetnames:
             raise InputError(f"{path} has no sheet {sheet!r}; its sheets are "
-                             f"{', '.join(map(repr, names))}; pass --sheet with one of them")
-    df = _xlsx_unescape(pd.read_excel(path, sheet_name=sheet or 0, dtype=str))
-    df.columns = [_XLSX_UNESCAPE.sub(lambda m: chr(int(m.group(1), 16)), str(c))
-                  for c in df.columns]
-    for i in range(0, max(len(df), 1), chunksize):
-        yield df.iloc[i:i + chunksize]
+                             f"{', '.join(map(repr, wb.sheetnames))}; pass --sheet with one "
+                             "of them")
+        rows = (wb[sheet] if sheet is not None else wb.worksheets[0]).iter_rows(
+            values_only=True)
+        header = next(rows, None)
+        if header is None:
+            return
+        names = _unique_names(header)
+        buffer: list[list[str | None]] = []
+        for row in rows:
+            cells = [_xlsx_text(v) for v in row]
+            if len(cells) > len(names):
+                if any(c is not None for c in cells[len(names):]):
+                    names += [f"Unnamed: {i}" for i in range(len(names), len(cells))]
+                else:
+                    cells = cells[:len(names)]
+            cells += [None] * (len(names) - len(cells))
+            buffer.append(cells)
+            while len(buffer) >= chunksize:
+                yield _xlsx_frame(buffer[:chunksize], names)
+                buffer = buffer[chunksize:]
+        if buffer:
+            yield _xlsx_frame(buffer, names)
+    finally:
+        wb.close()
+
+
+def _xlsx_frame(rows: list[list[str | None]], names: list[str]) -> pd.DataFrame:
+    width = len(names)
+    return pd.DataFrame([r + [None] * (width - len(r)) for r in rows], columns=names,
+                        dtype=object)
 
 
 # Excel's escape of characters a cell cannot hold as they are (OOXML ST_Xstring: _xHHHH_):
@@ -446,7 +507,8 @@ class _XlsxWriter:
 
 
 def _join_xlsx(parts: list[Path], target: str) -> None:
-    frame = pd.concat([_xlsx_unescape(pd.read_excel(p, dtype=object)) for p in parts],
+    frame = pd.concat([_xlsx_unescape(pd.read_excel(p, dtype=object, keep_default_na=False,
+                                                     na_values=[""])) for p in parts],
                       ignore_index=True)
     _write_xlsx(frame, target)
 
