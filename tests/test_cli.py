@@ -137,3 +137,34 @@ def test_an_unknown_sheet_is_one_line_naming_the_sheets(tmp_path, capsys):
                  "--quiet", "--jobs", "1"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "no sheet 'Nope'" in err and "'Reviews'" in err
+
+
+def test_stdout_closed_early_ends_quietly_with_141(tmp_path):
+    import os
+    import subprocess
+    import sys
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"text": [f"The nurse remembered my name, visit {i}" for i in range(3000)]}
+                 ).to_csv(src, index=False)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen([sys.executable, "-m", "heartscore", "score", str(src), "-o", "-",
+                             "--jobs", "1", "--chunksize", "200", "--language", "any"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout.readline().startswith(b"text,")  # `| head -1`
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 141
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+
+
+def test_train_on_ten_rows_is_a_one_line_refusal(tmp_path, capsys):
+    src = tmp_path / "lab.csv"
+    pd.DataFrame({"text": [f"nice staff {i}" for i in range(10)],
+                  **{c: [0, 1, -1, 0, 1] * 2 for c in ("trust", "safety", "seen", "mattering")},
+                  "polarity": ["good", "bad", "neutral", "good", "bad"] * 2}).to_csv(src,
+                                                                                    index=False)
+    out = tmp_path / "m.joblib"
+    assert main(["train", str(src), "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "too few" in err and "Traceback" not in err
+    assert not out.exists()

@@ -76,3 +76,33 @@ def test_stale_temporary_files_of_a_killed_writer_are_removed(tmp_path):
     assert main(["score", str(src), "-o", str(out), "--quiet", "--jobs", "1"]) == 0
     assert not stale.exists() and other.exists()
     assert remove_stale_parts(out) == []
+
+
+def test_two_runs_on_one_output_never_mix_rows(tmp_path, capsys):
+    import signal
+    import subprocess
+    import sys
+    import time
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    pd.DataFrame({"id": [f"a{i}" for i in range(3000)],
+                  "text": [f"Kind nurse, visit {i}" for i in range(3000)]}).to_csv(first,
+                                                                                 index=False)
+    _csv(second, 50)
+    out = tmp_path / "out.csv"
+    work = tmp_path / ".out.csv.heartscore"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen([sys.executable, "-m", "heartscore", "score", str(first), "-o",
+                             str(out), "--jobs", "1", "--chunksize", "100", "--quiet",
+                             "--language", "any"], env=env, stderr=subprocess.PIPE)
+    deadline = time.time() + 180
+    while time.time() < deadline and not list(work.glob("chunk-*.json")):
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGSTOP)  # the first run is mid-way, holding its output
+    try:
+        assert main(["score", str(second), "-o", str(out), "--quiet", "--jobs", "1"]) == 2
+        assert "another heartscore run is writing" in capsys.readouterr().err
+    finally:
+        os.kill(proc.pid, signal.SIGCONT)
+    assert proc.wait(timeout=300) == 0, proc.stderr.read().decode()
+    ids = pd.read_csv(out, dtype=str)["id"].tolist()
+    assert ids == [f"a{i}" for i in range(3000)]

@@ -1,5 +1,6 @@
 """The format registry: every format round-trips a table, counts rows, and a new format is
 one registry entry (a test adds one and scores a file into it through the CLI)."""
+import csv
 import io
 
 import pandas as pd
@@ -77,10 +78,11 @@ HOSTILE = ["=HYPERLINK(\"http://x\",\"click\")", "+1+cmd", "-2+3", "@SUM(A1)", "
 def test_bare_carriage_returns_are_quoted_so_rows_in_equal_rows_out(ext, tmp_path):
     from heartscore.cli import main
     sep = "," if ext == "csv" else "\t"
-    texts = [f"visit {i}\rsecond part, \"quoted\"" if i % 7 == 0 else f"Kind nurse {i}"
+    texts = [f"visit {i}\rsecond part" if i % 7 == 0 else f"Kind nurse {i}"
              for i in range(1201)]
-    src = tmp_path / f"in.{ext}"
-    pd.DataFrame({"id": range(1201), "text": texts}).to_csv(src, index=False, sep=sep)
+    src = tmp_path / f"in.{ext}"  # a valid input: every field quoted
+    pd.DataFrame({"id": range(1201), "text": texts}).to_csv(src, index=False, sep=sep,
+                                                           quoting=csv.QUOTE_ALL)
     out = tmp_path / f"out.{ext}"
     assert main(["score", str(src), "-o", str(out), "--quiet", "--jobs", "1",
                  "--chunksize", "100"]) == 0
