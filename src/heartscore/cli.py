@@ -46,7 +46,8 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("score", help="score a CSV/TSV/JSONL/Parquet/XLSX export",
                        epilog=_EPILOG_SCORE, formatter_class=argparse.RawDescriptionHelpFormatter)
-    s.add_argument("input", help="input file, or - for stdin (CSV or JSON Lines, told apart by the first line)")
+    s.add_argument("input", help="input file, or - for stdin (CSV or JSON Lines, told apart "
+                                 "by the first line)")
     s.add_argument("-o", "--output", required=True,
                    help="output file (format from extension), or - for stdout (CSV)")
     s.add_argument("--text-column", help="column holding the text (default: detected)")
@@ -55,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=["csv", "tsv", "jsonl", "parquet", "xlsx"],
                    help="input format when the extension does not say")
     s.add_argument("--sheet", help="xlsx sheet name (default: the first)")
-    s.add_argument("--encoding", help="input text encoding (default: UTF-8, or UTF-16/UTF-32 when a byte-order mark says so)")
+    s.add_argument("--encoding", help="input text encoding (default: UTF-8, or UTF-16/UTF-32 "
+                                      "when a byte-order mark says so)")
     s.add_argument("--output-format", choices=["csv", "tsv", "jsonl", "parquet", "xlsx"],
                    help="output format when the extension does not say")
     s.add_argument("--jobs", type=int, default=None,

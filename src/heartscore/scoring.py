@@ -409,7 +409,8 @@ def _score_into_file(input: Any, output: Any, model: Model, chunks: Iterator[pd.
     remove_stale_parts(output)
     work = work_dir_for(output)
     from_stdin = str(input) == "-"  # (no resume from stdin: nothing to fingerprint)
-    options = {"input": "-" if from_stdin else _fingerprint(Path(input)), "format": in_fmt, "output_format": out_fmt,
+    options = {"input": "-" if from_stdin else _fingerprint(Path(input)), "format": in_fmt,
+               "output_format": out_fmt,
                "chunksize": chunksize, "text_column": text_column, "id_column": id_column,
                "evidence": evidence, "encoding": encoding, "sheet": sheet, "model": model.id,
                "escape_formulas": escape_formulas, "language": language}

@@ -40,13 +40,6 @@ def _frame(rng: random.Random, n: int) -> pd.DataFrame:
                          "note": [rng.choice(PIECES) for _ in range(n)]})
 
 
-def _strict(texts: list[str], fmt: str) -> list[str]:
-    """What a reader gives back for a text written by pandas' own writers (the input files
-    here are made with pandas, which does not quote a bare CR in CSV/TSV: those cells are
-    skipped so that only heartscore's side is tested)."""
-    return texts
-
-
 def _junk(rng: random.Random) -> bytes:
     kind = rng.randrange(6)
     if kind == 0:
@@ -106,9 +99,9 @@ def _parquet_odd(rng: random.Random) -> bytes:
 
 
 def _xlsx(df: pd.DataFrame) -> bytes:
-    from heartscore.io.formats import _write_xlsx
+    from heartscore.io.excel import write_xlsx
     buf = io.BytesIO()
-    _write_xlsx(df, buf)
+    write_xlsx(df, buf)
     return buf.getvalue()
 
 

@@ -37,7 +37,8 @@ def test_output_that_resolves_to_the_input_is_refused_and_the_input_is_untouched
 def test_an_xlsx_input_keeps_its_other_sheets(tmp_path):
     src = tmp_path / "book.xlsx"
     with pd.ExcelWriter(src) as xw:
-        pd.DataFrame({"text": ["Rude staff", "Kind nurse"]}).to_excel(xw, sheet_name="feedback", index=False)
+        pd.DataFrame({"text": ["Rude staff", "Kind nurse"]}).to_excel(xw, sheet_name="feedback",
+                                                                      index=False)
         pd.DataFrame({"note": ["keep me"]}).to_excel(xw, sheet_name="notes", index=False)
     before = src.read_bytes()
     assert main(["score", str(src), "-o", str(src), "--quiet", "--jobs", "1"]) == 2

@@ -7,7 +7,6 @@ The default run tries FUZZ_CASES (40) cases per format; the full run of 1,000 pe
 is marked slow (python -m pytest -m slow tests/io/test_fuzz.py)."""
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from fuzz_inputs import cases

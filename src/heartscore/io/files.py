@@ -14,7 +14,8 @@ from typing import Any
 import pandas as pd
 
 from ..errors import HeartscoreError, InputError
-from .formats import EXTENSIONS, FORMATS, Format, neutralise_formulas
+from .cells import neutralise_formulas
+from .formats import EXTENSIONS, FORMATS, Format
 
 __all__ = ["REPLACEMENT_NOTE", "TEXT_COLUMN_HINTS", "detect_format", "get_format", "iter_chunks",
            "read_table", "write_table", "atomic_output", "ChunkWriter", "join_files",
@@ -135,7 +136,8 @@ def atomic_output(path: str | os.PathLike) -> Iterator[str]:
     """Yield a temporary path beside ``path``; rename it into place only on success."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".part{path.suffix}")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                               suffix=f".part{path.suffix}")
     os.close(fd)
     umask = os.umask(0)
     os.umask(umask)
