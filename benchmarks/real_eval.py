@@ -3,8 +3,9 @@
     python benchmarks/real_eval.py [--boot 1000] [--sources a,b] [--on dev] [--write]
 
 For each source of ``corpora/real/real.csv``: train on the hand-written corpus plus the
-real train rows of the *other* sources (thresholds tuned on the real dev rows of those
-sources only), then score that source's **test** rows. Beside it, on the same rows, VADER
+real train rows of the *other* sources and their distant (rating-labelled) rows — every
+lever built from data leaves the held-out source out — with thresholds tuned on the real
+dev rows of those sources only, then score that source's **test** rows. Beside it, on the same rows, VADER
 (its neutral band tuned on the same dev rows) and the shipped 0.1.0 model. Reported per
 source, pooled over all test rows, and on the ``random``-drawn test rows alone (the
 unbiased estimate): polarity macro-F1, the 8-label signal macro-F1 with a bootstrap 95%
@@ -27,6 +28,7 @@ import platform
 import re
 import sys
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -34,13 +36,16 @@ import numpy as np
 import pandas as pd
 
 import heartscore
-from heartscore.analysis.validation import MIN_SUPPORT, compare, predictions
+from heartscore.analysis.validation import (MIN_SUPPORT, compare, confidence_ranking,
+                                            predictions)
+from heartscore.corpus import load_base
 from heartscore.labels import CORE_SIGNALS
 from heartscore.training import TrainConfig, train
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "corpora" / "real" / "real.csv"
 OUT = ROOT / "models" / "real_eval.json"
+OLD = ROOT / "models" / "heartscore-0.1.0.hsm"
 README = ROOT / "README.md"
 VADER_GRID = np.round(np.arange(0.0, 0.81, 0.025), 3)
 
@@ -75,19 +80,23 @@ def vader_frame(labels) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ the run
-def run(sources: list[str] | None, n_boot: int, on: str = "test", weight: float = 1.0) -> dict:
+def run(sources: list[str] | None, n_boot: int, on: str = "test",
+        config: TrainConfig | None = None, frames: list | None = None) -> dict:
+    """The leave-one-source-out report; ``frames`` (a list) receives the pooled
+    (gold, heartscore predictions) frames."""
     real = pd.read_csv(REAL, dtype={"id": str, "source_id": str, "polarity": str},
                        keep_default_na=False)
-    shipped = heartscore.load()
+    shipped = heartscore.load(OLD)  # 0.1.0: hand-written corpus only, every source unseen
     sources = sources or sorted(real["source"].unique())
-    config = TrainConfig(with_base=True, company_weight=weight)
+    config = replace(config or TrainConfig(), with_base=True)
     per, pooled = {}, []
     started = time.time()
     for src in sources:
         company = real[(real["source"] != src) & real["split"].isin(["train", "dev"])]
         t0 = time.time()
+        base = load_base(kinds=("written", "distant"), exclude_sources=(src,))
         model = train(company[["text", "polarity", *CORE_SIGNALS, "split"]].copy(), config,
-                      name=f"loso-without-{src}")
+                      name=f"loso-without-{src}", base=base)
         band = tune_vader(company[company["split"] == "dev"])
         train_s = time.time() - t0
         # every choice is made: now, and only now, the held-out source's test rows
@@ -119,17 +128,25 @@ def run(sources: list[str] | None, n_boot: int, on: str = "test", weight: float 
     ours = pd.concat([p[1] for p in pooled], ignore_index=True)
     old = pd.concat([p[2] for p in pooled], ignore_index=True)
     vader = pd.concat([p[3] for p in pooled], ignore_index=True)
+    if frames is not None:
+        frames += [test, ours]
     rnd = (test["drawn"] == "random").to_numpy()
+    polar = test["polarity"].isin(["good", "bad"]).to_numpy()
     previous = json.loads(OUT.read_text()).get("test_reads", 0) if OUT.exists() else 0
     return {
         "date": date.today().isoformat(), "machine": f"{platform.machine()}, "
         f"{platform.python_implementation()} {platform.python_version()}",
         "corpus": {"file": "corpora/real/real.csv", "rows": int(len(real)),
                    "sources": sources},
-        "config": config.to_dict(), "shipped_model": shipped.id, "bootstrap": n_boot,
+        "config": config.to_dict(), "baseline_model": shipped.id, "bootstrap": n_boot,
         "min_support": MIN_SUPPORT, "seconds": round(time.time() - started),
         "scored_split": on, "test_reads": previous + (on == "test"),
         "per_source": per,
+        "neutral_on_polar": {
+            name: round(float((frame["polarity"].to_numpy()[polar] == "neutral").mean()), 4)
+            for name, frame in (("heartscore", ours), ("heartscore_0.1.0", old),
+                                ("vader", vader))},
+        "confidence_ranking": confidence_ranking(test, ours),
         "pooled": {"heartscore": evaluate(test, ours, n_boot, True),
                    "heartscore_0.1.0": evaluate(test, old, n_boot, True),
                    "vader": evaluate(test, vader, n_boot, True, signals=False)},
@@ -217,6 +234,17 @@ def chart(res: dict, path: Path) -> None:
     fig.save(str(path), scale_factor=1.5)
 
 
+def config_with(settings: list[str]) -> TrainConfig:
+    """TrainConfig with ``FIELD=VALUE`` settings applied (values typed like the default)."""
+    d = TrainConfig().to_dict()
+    for item in settings:
+        key, _, value = item.partition("=")
+        if key not in d or not _:
+            raise SystemExit(f"--set expects FIELD=VALUE with a TrainConfig field; got {item!r}")
+        d[key] = json.loads(value) if not isinstance(d[key], str) else value
+    return TrainConfig.from_dict(d)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--boot", type=int, default=1000, help="bootstrap resamples (default 1000)")
@@ -224,14 +252,16 @@ def main() -> int:
     ap.add_argument("--on", choices=["test", "dev"], default="test",
                     help="score the held-out source's test rows (the report) or dev rows "
                          "(for choosing, never reads test)")
-    ap.add_argument("--weight", type=float, default=1.0,
-                    help="weight of a real row against a hand-written one in training")
+    ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                    help="a training setting to try, e.g. --set vector_weight=0.2 (any "
+                         "TrainConfig field; repeatable)")
     ap.add_argument("--write", action="store_true",
                     help="write models/real_eval.json and the README table")
     args = ap.parse_args()
     if args.write and (args.on != "test" or args.sources):
         ap.error("--write records the full report: all sources, --on test")
-    res = run(args.sources.split(",") if args.sources else None, args.boot, args.on, args.weight)
+    res = run(args.sources.split(",") if args.sources else None, args.boot, args.on,
+              config_with(args.set))
     table = markdown(res)
     print(table)
     if args.write:

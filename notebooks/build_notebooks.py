@@ -569,7 +569,7 @@ question: **is the new model better on my data than the one I already have?** Th
 
 1. builds a small "company" labeled file, with an extra custom signal, `effort`;
 2. trains a model with `heartscore.train(..., TrainConfig(with_base=True, ...))`;
-3. saves it (`.joblib` and the shareable `.skops`) and loads it back;
+3. saves it (in the safe `.hsm` format, and as a `.skops` export) and loads it back;
 4. compares the shipped model and the new one on the company's held-out rows with
    `model.evaluate`;
 5. asks `heartscore.suggest.suggest` which rows to label next.
@@ -669,7 +669,7 @@ learned from company rows only (base rows are left out of that head). The comman
 equivalent is
 
 ```bash
-heartscore train company_labels.csv -o acme.joblib --with-base \\
+heartscore train company_labels.csv -o acme.hsm --with-base \\
     --signals trust,safety,seen,mattering,effort
 ```
 """),
@@ -692,22 +692,19 @@ tuned on company and base `dev` rows together.
 
 ## 3. Save, share, load back
 
-`heartscore.save(model, path)` writes the model and its card (`.card.json`: config, versions,
-data hashes, metrics) side by side. A `.joblib` file runs code when it is loaded, so only
-load those you trust; to *share* a model, save it as `.skops`, a format heartscore loads
-without running code (and refuses if it holds anything unexpected). Each model file gets
-its own card named after the file (`acme.joblib` → `acme.card.json`), so give the two copies
-different names.
+`heartscore.save(model, path)` writes one `.hsm` file: the model's arrays and its card
+(config, versions, data hashes, metrics), each with its SHA-256. Loading it runs no code, so
+it is the file to share. `.skops` is an opt-in export (its card is written beside it as
+`acme-share.skops.card.json`); a `.joblib` pickle can run code when it is loaded, so heartscore
+loads one only with `trusted=True` (`--trust-model`).
 """),
     code("""
-joblib_path = heartscore.save(new_model, OUT / "acme.joblib")
-# each format gets its own card (acme.joblib -> acme.card.json,
-# acme-share.skops -> acme-share.skops.card.json)
-skops_path = heartscore.save(new_model, OUT / "acme-share.skops")
+hsm_path = heartscore.save(new_model, OUT / "acme.hsm")  # one file, card inside
+skops_path = heartscore.save(new_model, OUT / "acme-share.skops")  # card beside it
 for path in sorted(OUT.glob("acme*")):
     print(f"{path.name:20s} {path.stat().st_size / 1e6:6.2f} MB")
 
-acme = heartscore.load(joblib_path)
+acme = heartscore.load(hsm_path)
 acme_skops = heartscore.load(skops_path)
 print("loaded:", acme.id, "and", acme_skops.id)
 """),
@@ -716,7 +713,7 @@ held_out = labeled[labeled["split"] == "test"].reset_index(drop=True)
 probe = held_out["text"].head(50).tolist()
 a = acme.score_columns(probe)
 b = acme_skops.score_columns(probe)
-print("joblib and skops copies give identical scores:",
+print(".hsm and .skops copies give identical scores:",
       all(np.array_equal(a[c], b[c]) for c in a))
 """),
     md("""
@@ -835,7 +832,7 @@ to_label[["text", "uncertainty", "guess_polarity", *[f"guess_{s}" for s in (*COR
     md("""
 Write `to_label.csv` out, label it, append it to the company file (as `train` rows), retrain,
 and compare again on the same held-out rows. The command line does the same with
-`heartscore suggest unlabeled.csv -n 200 -o to_label.csv --model acme.joblib`.
+`heartscore suggest unlabeled.csv -n 200 -o to_label.csv --model acme.hsm`.
 """),
     code("""
 print(f"notebook ran in {time.perf_counter() - started:.0f} s; outputs in {OUT}:")

@@ -3,9 +3,12 @@
     python scripts/build_model.py
     python scripts/build_model.py --card-only      # only re-render models/MODEL_CARD.md
 
-Trains on the corpus's train split, tunes thresholds on dev, evaluates once on test, and
-compares with VADER (its neutral band tuned on dev too). Writes:
-  models/heartscore-<version>.joblib + .card.json   the model and its card
+Trains on the real corpus's train rows (corpora/real/real.csv) with the hand-written corpus
+and the rating-labelled rows (corpora/real/distant.csv) as base rows, tunes thresholds on the
+real dev rows, evaluates once on the real test rows, and scores the hand-written test split
+beside VADER (its neutral band tuned on that corpus's dev split). Writes:
+  models/heartscore-<version>.hsm                   the model, in the safe format (card inside)
+  models/heartscore-<version>.card.json             a copy of its card, to read without heartscore
   models/MODEL_CARD.md                              the card rendered for people
                                                     (heartscore.card.ModelCard.render)
   models/report.json                                all figures the README quotes
@@ -17,18 +20,25 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 import heartscore
 from heartscore.card import ModelCard
-from heartscore.corpus import corpus_path, file_sha256, load_corpus
+from heartscore.corpus import corpus_path, file_sha256, load_base, load_corpus
 from heartscore.evaluation import bootstrap_ci, polarity_macro_f1, signal_macro_f1
-from heartscore.persistence import card_path, save
+from heartscore.persistence import read_card, save
 from heartscore.preprocess import to_docs
 from heartscore.training import TrainConfig, split_frame, train
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "models" / f"heartscore-{heartscore.__version__}.joblib"
+OUT = ROOT / "models" / f"heartscore-{heartscore.__version__}.hsm"
+CARD_COPY = OUT.with_name(OUT.stem + ".card.json")
 SIGNALS = ["trust", "safety", "seen", "mattering"]
+REAL = ROOT / "corpora" / "real" / "real.csv"
+DISTANT = ROOT / "corpora" / "real" / "distant.csv"
+#: The 0.2.0 recipe: each setting chosen on dev rows, leave-one-source-out
+#: (benchmarks/levers.py; the card's lever table).
+CONFIG = TrainConfig(with_base=True)
 
 
 def vader_polarity(texts, band):
@@ -48,24 +58,42 @@ def ci(metric, *arrays):
 
 
 def rerender_card() -> int:
-    """Re-render MODEL_CARD.md from the saved JSON card and models/real_eval.json (written
-    by benchmarks/real_eval.py --write), without retraining."""
-    card = ModelCard.from_dict(json.loads(card_path(OUT).read_text()))
-    real_eval = ROOT / "models" / "real_eval.json"
-    real = json.loads(real_eval.read_text()) if real_eval.exists() else None
-    (ROOT / "models" / "MODEL_CARD.md").write_text(card.render(real))
+    """Write the card copy and re-render MODEL_CARD.md from the card inside the saved model
+    and models/real_eval.json (written by benchmarks/real_eval.py --write), without
+    retraining."""
+    card: ModelCard = read_card(OUT)
+    CARD_COPY.write_text(json.dumps(card.to_dict(), indent=2, ensure_ascii=False) + "\n",
+                         encoding="utf-8")
+    reports = [ROOT / "models" / name for name in ("real_eval.json", "levers.json")]
+    real, levers = (json.loads(p.read_text()) if p.exists() else None for p in reports)
+    (ROOT / "models" / "MODEL_CARD.md").write_text(card.render(real, levers))
     return 0
 
 
 def main() -> int:
     if "--card-only" in sys.argv:
         return rerender_card()
-    df = load_corpus()
-    config = TrainConfig()
-    corpus_info = {"file": "corpora/" + corpus_path().name, "sha256": file_sha256(corpus_path()),
-                   "rows": int(len(df))}
-    model = train(df, config, name=OUT.stem, corpus_info=corpus_info)
+    written = load_corpus()
+    real = pd.read_csv(REAL, dtype={"id": str, "source_id": str}, keep_default_na=False)
+    for name in SIGNALS:
+        real[name] = real[name].astype(int)
+    config = CONFIG
+    base = load_base(kinds=("written", "distant"))
+
+    def info(path: Path, rows: int) -> dict:
+        return {"file": path.relative_to(ROOT).as_posix(), "sha256": file_sha256(path),
+                "rows": rows}
+
+    corpus_info = {**info(REAL, len(real)),
+                   "also": [info(corpus_path(), len(written)),
+                            info(DISTANT, int((base["kind"] == "distant").sum()))]}
+    # The real corpus is the "company" data: its train rows train, its dev rows tune the
+    # thresholds, its test rows give the card's in-source test figure (the headline is
+    # benchmarks/real_eval.py's leave-one-source-out table).
+    model = train(real[["text", "polarity", *SIGNALS, "split"]], config, name=OUT.stem,
+                  corpus_info=corpus_info, base=base)
     model.card.command = "python scripts/build_model.py"
+    df = written  # the hand-written test split: the second, comparable-to-0.1.0 figure
     parts = split_frame(df, config)
     dev, test = parts["dev"], parts["test"]
 
@@ -121,7 +149,7 @@ def main() -> int:
     (ROOT / "models" / "report.json").write_text(json.dumps(report, indent=2) + "\n")
     rerender_card()  # from the card as saved: save adds the versions, date and file hash
     print(json.dumps({k: report[k] for k in ("heartscore", "vader")}, indent=2))
-    print(f"wrote {OUT} and {card_path(OUT).name}", file=sys.stderr)
+    print(f"wrote {OUT} and {CARD_COPY.name}", file=sys.stderr)
     return 0
 
 

@@ -32,12 +32,19 @@ def test_shipped_card_round_trips_exactly(shipped):
     assert text == SHIPPED_CARD.read_text(encoding="utf-8")
 
 
+def test_the_card_copy_is_the_card_inside_the_shipped_model(shipped):
+    from heartscore.persistence import default_model_path, read_card
+    assert read_card(default_model_path()).to_dict() == shipped
+
+
 def test_fields_are_attributes(shipped):
     card = ModelCard.from_dict(shipped)
     assert card.name == "heartscore-0.1.0"
     assert card.rows == {"train": 2250, "dev": 543, "test": 584}
-    assert card.artifact["file"] == "heartscore-0.1.0.joblib"
-    assert card.model_id == "heartscore-0.1.0@" + shipped["artifact"]["sha256"][:12]
+    assert card.artifact["file"] == "heartscore-0.1.0.hsm"
+    # converted from the 0.1.0 joblib: the same model, so the id still names that file
+    assert card.converted_from["file"] == "heartscore-0.1.0.joblib"
+    assert card.model_id == "heartscore-0.1.0@" + shipped["converted_from"]["sha256"][:12]
     assert card.label_schema.signals == ("trust", "safety", "seen", "mattering")
 
 
@@ -72,13 +79,14 @@ def test_a_card_is_a_json_object():
 
 def test_rendered_card_is_models_model_card_md(shipped):
     real_eval = json.loads((ROOT / "models" / "real_eval.json").read_text(encoding="utf-8"))
-    rendered = ModelCard.from_dict(shipped).render(real_eval)
+    levers = json.loads((ROOT / "models" / "levers.json").read_text(encoding="utf-8"))
+    rendered = ModelCard.from_dict(shipped).render(real_eval, levers)
     assert rendered == (ROOT / "models" / "MODEL_CARD.md").read_text(encoding="utf-8")
 
 
-def test_real_section_only_for_the_model_it_scored(shipped):
+def test_real_section_only_for_the_recipe_it_evaluated(shipped):
     real_eval = json.loads((ROOT / "models" / "real_eval.json").read_text(encoding="utf-8"))
-    other = ModelCard.from_dict({**shipped, "artifact": {**shipped["artifact"], "sha256": "0" * 64}})
+    other = ModelCard.from_dict({**shipped, "config": {**shipped["config"], "C": 123.0}})
     assert "On real feedback" not in other.render(real_eval)
     assert "On real feedback" in ModelCard.from_dict(shipped).render(real_eval)
 
@@ -115,8 +123,8 @@ def test_save_writes_the_card_keys_and_keeps_unknown_ones(saved_with_extra, mode
     assert list(written) == [*shipped, "trained_by"]
     assert written["trained_by"] == "ops team"
     assert written["artifact"]["file"] == "acme.joblib"
-    assert model.card.artifact["file"] == "heartscore-0.1.0.joblib"  # the model is unchanged
-    again = load(saved_with_extra)
+    assert model.card.artifact["file"] == "heartscore-0.1.0.hsm"  # the model is unchanged
+    again = load(saved_with_extra, trusted=True)
     assert again.card.extra == {"trained_by": "ops team"}
     assert again.card.to_dict() == written
 
@@ -126,4 +134,4 @@ def test_a_card_that_is_not_an_object_is_refused(saved_with_extra, tmp_path):
     shutil.copy(saved_with_extra, other)
     card_path(other).write_text("[1, 2]")
     with pytest.raises(ModelCompatibilityError, match="is not a card"):
-        load(other)
+        load(other, trusted=True)

@@ -92,3 +92,37 @@ def test_thresholds_tuned_on_dev_change_decisions_not_probabilities(fitted, corp
     after = fitted.predict_proba(dev["text"].tolist())
     for k in before:
         assert np.allclose(before[k], after[k])
+
+
+def test_word_vectors_add_named_columns_and_keep_predictions_valid(small):
+    X, y = small
+    est = HeartscoreClassifier(min_df=1, vector_weight=0.2).fit(X, y)
+    plain = HeartscoreClassifier(min_df=1).fit(X, y)
+    names = est.feature_names()
+    assert len(names) == len(plain.feature_names()) + est.vectors_.n_features_out_
+    assert names[-1].startswith("vec:neg:")
+    proba = est.predict_proba(X[:20])
+    for label, p in proba.items():
+        np.testing.assert_allclose(p.sum(axis=1), 1.0)
+    # the vectors change what the heads see, so probabilities differ from the plain model
+    assert not np.allclose(proba["polarity"], plain.predict_proba(X[:20])["polarity"])
+    assert not hasattr(plain, "vectors_")
+
+
+def test_neutral_cap_limits_neutral_answers_on_good_and_bad_dev_rows(fitted, corpus):
+    import copy
+
+    dev = corpus[corpus["split"] == "dev"].sample(300, random_state=1)
+    X, y = dev["text"].tolist(), labels_matrix(dev)
+    polar = dev["polarity"].isin(["good", "bad"]).to_numpy()
+
+    def rate(est):
+        return float(np.mean(est.predict(X)[polar, 0] == "neutral"))
+
+    free = copy.deepcopy(fitted).tune_thresholds(X, y)
+    capped = copy.deepcopy(fitted).tune_thresholds(X, y, neutral_cap=0.02)
+    assert rate(capped) <= rate(free)
+    assert rate(capped) <= 0.02 or capped.thresholds_["polarity"]["neutral_bias"] == -0.6
+    # probabilities are untouched: only the decision moves
+    np.testing.assert_allclose(capped.predict_proba(X[:10])["polarity"],
+                               free.predict_proba(X[:10])["polarity"])

@@ -90,11 +90,11 @@ def test_score_with_summary_and_summarize(tmp_path, capsys):
 def test_train_with_base_and_suggest(tmp_path, capsys, corpus):
     src = tmp_path / "acme.csv"
     corpus.drop(columns=["split"]).sample(200, random_state=2).to_csv(src, index=False)
-    out = tmp_path / "acme.joblib"
+    out = tmp_path / "acme.hsm"
     assert main(["train", str(src), "-o", str(out), "--with-base", "--weight", "2"]) == 0
     assert "company rows only" in capsys.readouterr().err
-    import json
-    card = json.loads((tmp_path / "acme.card.json").read_text())
+    from heartscore.persistence import read_card
+    card = read_card(out).to_dict()
     assert card["command"].startswith("heartscore train") and "--with-base" in card["command"]
     assert main(["evaluate", str(src), "--model", str(out)]) == 0
     assert "confusion" in capsys.readouterr().out

@@ -123,3 +123,24 @@ def test_text_column_detection():
     assert detect_text_column(["id", "x"], sample)[0] == "x"
     with pytest.raises(InputError, match="--text-column"):
         detect_text_column(["id", "n"], pd.DataFrame({"id": ["1"], "n": ["2"]}))
+
+
+def test_base_rows_by_kind_never_hold_real_test_rows():
+    from heartscore.corpus import BASE_KINDS, load_base
+    base = load_base()
+    assert set(base["kind"]) == set(BASE_KINDS)
+    real_test = pd.read_csv(ROOT / "corpora" / "real" / "real.csv", dtype=str,
+                            keep_default_na=False).query("split == 'test'")
+    real_rows = base[base["kind"] == "real"]
+    assert set(real_rows["split"]) == {"train", "dev"}
+    assert not set(real_test["id"]) & set(real_rows["id"])
+    distant = base[base["kind"] == "distant"]
+    norm = lambda s: s.str.lower().str.split().str.join(" ")  # noqa: E731
+    assert not set(norm(real_test["text"])) & set(norm(distant["text"])), \
+        "a distant row repeats a real test text"
+    assert set(distant["polarity"]) == {"good", "bad"}
+    assert distant[SIGNALS].isna().all().all(), "distant rows carry no signal labels"
+    # leave-one-source-out: a held-out source leaves no real or distant row behind
+    held = load_base(exclude_sources=("booking-515k",))
+    assert not (held["source"] == "booking-515k").any()
+    assert (held["kind"] == "written").sum() == (base["kind"] == "written").sum()

@@ -18,15 +18,15 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_checkout_paths(monkeypatch):
     monkeypatch.delenv(resources.MODEL_ENV, raising=False)
     assert resources.checkout_root() == ROOT
-    assert resources.shipped_model_path() == ROOT / "models" / "heartscore-0.1.0.joblib"
+    assert resources.shipped_model_path() == ROOT / "models" / "heartscore-0.1.0.hsm"
     assert default_model_path() == resources.shipped_model_path()
     assert resources.base_corpus_path() == ROOT / "corpora" / "heartscore_corpus.csv"
     assert corpus_path() == resources.base_corpus_path()
 
 
 def test_environment_variable_names_the_model(monkeypatch, tmp_path):
-    monkeypatch.setenv(resources.MODEL_ENV, str(tmp_path / "acme.joblib"))
-    assert resources.shipped_model_path() == tmp_path / "acme.joblib"
+    monkeypatch.setenv(resources.MODEL_ENV, str(tmp_path / "acme.hsm"))
+    assert resources.shipped_model_path() == tmp_path / "acme.hsm"
 
 
 def test_outside_a_checkout_the_errors_say_what_to_do(monkeypatch):

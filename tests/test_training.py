@@ -153,9 +153,21 @@ def test_a_cue_file_adds_a_custom_signal_through_data_and_a_retrain(corpus, tmp_
     text = "Terrible, I had to call again and again."
     before = m.score(text).to_dict(evidence=True)
     assert before["effort"] == -1
-    saved = [save(m, tmp_path / "effort.joblib"), save(m, tmp_path / "effort.skops")]
+    saved = [save(m, tmp_path / "effort.hsm"), save(m, tmp_path / "effort.joblib"),
+             save(m, tmp_path / "effort.skops")]
     path.unlink()  # the model carries its cue data: the file is not needed any more
-    for again in map(load, saved):
+    for again in (load(p, trusted=p.suffix == ".joblib") for p in saved):
         assert again.score(text).to_dict(evidence=True) == before
         doc = again.estimator.to_docs([text])[0]
         assert ("effort", -1) in {(c[0], c[1]) for c in doc._.hs_cues}
+
+
+def test_a_word_vector_model_saves_to_the_safe_format_and_predicts_the_same(corpus, tmp_path):
+    from heartscore import load, save
+    m = train(_company(corpus, n=300, seed=3), TrainConfig(min_df=1, vector_weight=0.2))
+    assert m.estimator.vectors_.weight == 0.2
+    texts = corpus["text"].head(40).tolist()
+    again = load(save(m, tmp_path / "vec.hsm"))
+    a = [r.to_dict(evidence=True) for r in m.score_many(texts)]
+    b = [r.to_dict(evidence=True) for r in again.score_many(texts)]
+    assert a == b

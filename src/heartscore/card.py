@@ -22,11 +22,17 @@ from .resources import package_file
 if TYPE_CHECKING:
     from jinja2 import Template
 
-__all__ = ["ModelCard", "FormatInfo", "ArtifactInfo", "CorpusInfo", "BaseInfo",
-           "REAL_EVAL_COLUMN"]
+__all__ = ["ModelCard", "FormatInfo", "ArtifactInfo", "ConvertedFrom", "CorpusInfo", "BaseInfo",
+           "REAL_EVAL_COLUMN", "RECIPE_KEYS"]
 
-#: The column under which ``benchmarks/real_eval.py`` stores the shipped model's figures.
+#: The column under which ``benchmarks/real_eval.py`` stores the 0.1.0 model's figures
+#: (trained on the hand-written corpus only: every real source is unseen).
 REAL_EVAL_COLUMN = "heartscore_0.1.0"
+#: Training settings that make a recipe: ``benchmarks/real_eval.py``'s leave-one-source-out
+#: figures describe a model trained with the same values of these.
+RECIPE_KEYS = ("C", "ngram_range", "min_df", "max_features", "cue_weight", "lexicon_weight",
+               "vector_weight", "real_weight", "distant_weight", "neutral_cap", "signals",
+               "nlp", "cues")
 
 
 class FormatInfo(TypedDict):
@@ -37,26 +43,40 @@ class FormatInfo(TypedDict):
 
 
 class ArtifactInfo(TypedDict):
-    """The saved model file: its name, SHA-256 and size in bytes."""
+    """The saved model file: its name, SHA-256 and size in bytes. For a safe-format
+    (``.hsm``) file, which holds its card, the SHA-256 and size are those of its payload
+    (the estimator's tree and arrays, without the card)."""
 
     file: str
     sha256: str
     bytes: int
 
 
+class ConvertedFrom(TypedDict):
+    """The file a model was converted from (``heartscore convert``): name, format, SHA-256."""
+
+    file: str
+    format: str
+    sha256: str
+
+
 class CorpusInfo(TypedDict, total=False):
-    """The labeled file a model was trained on (what ``train(corpus_info=...)`` was given)."""
+    """The labeled file a model was trained on (what ``train(corpus_info=...)`` was given);
+    ``also``: the other files mixed in (each with file, sha256, rows)."""
 
     file: str
     sha256: str
     rows: int
+    also: list[dict[str, Any]]
 
 
-class BaseInfo(TypedDict):
-    """Rows of the base corpus mixed in by ``with_base`` training."""
+class BaseInfo(TypedDict, total=False):
+    """Rows of the base corpus mixed in by ``with_base`` training (``rows_by_kind``: training
+    rows per kind of base row, from 0.2.0 on)."""
 
     rows_train: int
     rows_dev: int
+    rows_by_kind: dict[str, int]
 
 
 @dataclass
@@ -86,6 +106,9 @@ class ModelCard:
         The command that built the model and, for the shipped model, the VADER baseline.
     format, versions, saved, artifact:
         Written by ``save``: card format, library versions, save time and the model file.
+    converted_from:
+        Written by ``convert``: the file the model was converted from. Conversion changes
+        the file, not the model, so :attr:`model_id` keeps naming that file's hash.
     extra:
         Keys this version of heartscore does not know, kept so that they are saved again.
     """
@@ -108,6 +131,7 @@ class ModelCard:
     versions: dict[str, str] | None = None
     saved: str | None = None
     artifact: ArtifactInfo | None = None
+    converted_from: ConvertedFrom | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ JSON
@@ -138,9 +162,10 @@ class ModelCard:
     # ------------------------------------------------------------------ views
     @property
     def model_id(self) -> str:
-        """``name@sha256-prefix`` of the saved file (``unsaved`` before saving)."""
+        """``name@sha256-prefix`` of the saved file (``unsaved`` before saving); of the
+        file it was converted from, for a converted model (the same model in a new file)."""
         name = self.name if self.name is not None else "heartscore"
-        digest = (self.artifact or {}).get("sha256", "")[:12] or "unsaved"
+        digest = (self.converted_from or self.artifact or {}).get("sha256", "")[:12] or "unsaved"
         return f"{name}@{digest}"
 
     @property
@@ -148,19 +173,28 @@ class ModelCard:
         """The label schema the model predicts (the default schema when the card has none)."""
         return LabelSchema.from_dict(self.schema) if self.schema else DEFAULT_SCHEMA
 
-    def render(self, real_eval: Mapping[str, Any] | None = None) -> str:
+    def render(self, real_eval: Mapping[str, Any] | None = None,
+               levers: Mapping[str, Any] | None = None) -> str:
         """The card for people, as Markdown (what ``models/MODEL_CARD.md`` holds).
 
-        ``real_eval`` is the report of ``benchmarks/real_eval.py`` (``models/real_eval.json``);
-        its section is included only when that report scored this very model (same
-        :attr:`model_id`). Sections whose figures the card lacks are left out.
+        ``real_eval`` is the report of ``benchmarks/real_eval.py`` (``models/real_eval.json``)
+        and ``levers`` that of ``benchmarks/levers.py`` (``models/levers.json``); their
+        sections are included only when the report evaluated this model's recipe (the same
+        :data:`RECIPE_KEYS` settings). Sections whose figures the card lacks are left out.
         """
-        real = None
-        if (real_eval is not None and real_eval.get("shipped_model") == self.model_id
-                and REAL_EVAL_COLUMN in real_eval.get("pooled", {})):
-            real = real_eval
+        real = real_eval if self._same_recipe(real_eval) else None
+        if real is not None and REAL_EVAL_COLUMN not in real.get("pooled", {}):
+            real = None
+        lever_rows = None
+        if levers is not None and real is not None and levers.get("steps"):
+            lever_rows = levers
         return _template().render(**{k: getattr(self, k) for k in _KEYS}, real=real,
-                                  column=REAL_EVAL_COLUMN)
+                                  column=REAL_EVAL_COLUMN, levers=lever_rows)
+
+    def _same_recipe(self, report: Mapping[str, Any] | None) -> bool:
+        if report is None or not self.config or "config" not in report:
+            return False
+        return all(self.config.get(k) == report["config"].get(k) for k in RECIPE_KEYS)
 
 
 _KEYS: tuple[str, ...] = tuple(f.name for f in fields(ModelCard) if f.name != "extra")

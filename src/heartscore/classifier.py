@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
@@ -26,6 +27,7 @@ from .labels import CORE_SIGNALS, DEFAULT_SCHEMA, LabelSchema
 from .nlp.annotator import COMPONENT_NAMES
 from .nlp.cues import Cue, CueSource, cues_to_dict, read_cues
 from .preprocess import NlpSpec, build_nlp, to_docs
+from .vectors import WordVectors
 
 __all__ = ["HeartscoreClassifier", "Prediction", "check_texts"]
 
@@ -36,6 +38,8 @@ _SIGNAL_GRID = np.round(np.arange(0.15, 0.80, 0.025), 3)
 # The neutral band may only shrink: a pilot on real feedback found 3-class models say
 # "neutral" too often on short real sentences, so dev may not widen it.
 _NEUTRAL_GRID = np.round(np.arange(-0.30, 0.001, 0.02), 3)
+# With a cap on "neutral" for good/bad texts the band may shrink further.
+_CAPPED_GRID = np.round(np.arange(-0.60, 0.001, 0.02), 3)
 
 
 @dataclass
@@ -88,13 +92,16 @@ class HeartscoreClassifier(BaseEstimator):
         their labels become features (``cue:effort-`` …). They are read at ``fit`` and their
         content travels with the fitted model (``cue_data_``), so the files are not needed
         to load it.
+    vector_weight:
+        Scale of the pooled word-vector features (:class:`heartscore.vectors.WordVectors`);
+        0 leaves them out.
     """
 
     def __init__(self, *, schema: dict | None = None, nlp: dict | None = None, C: float = 0.3,
                  ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
                  max_features: int | None = 20000, cue_weight: float = 2.0,
                  lexicon_weight: float = 1.0, batch_size: int = 256,
-                 cues: Sequence[CueSource] | None = None) -> None:
+                 cues: Sequence[CueSource] | None = None, vector_weight: float = 0.0) -> None:
         self.schema = schema
         self.nlp = nlp
         self.C = C
@@ -105,6 +112,7 @@ class HeartscoreClassifier(BaseEstimator):
         self.lexicon_weight = lexicon_weight
         self.batch_size = batch_size
         self.cues = cues
+        self.vector_weight = vector_weight
 
     # ------------------------------------------------------------------ helpers
     def _schema(self) -> LabelSchema:
@@ -143,6 +151,7 @@ class HeartscoreClassifier(BaseEstimator):
 
     def __setstate__(self, state: dict) -> None:
         state.setdefault("cues", None)  # models saved before cue files had none
+        state.setdefault("vector_weight", 0.0)  # nor word vectors
         super().__setstate__(state)
 
     def _y_matrix(self, y: Any, n: int) -> np.ndarray:
@@ -181,6 +190,10 @@ class HeartscoreClassifier(BaseEstimator):
                                          lexicon_weight=self.lexicon_weight,
                                          cue_labels=labels).fit(docs)
         Xm = self.featurizer_.transform(docs)
+        self.__dict__.pop("vectors_", None)
+        if self.vector_weight:
+            self.vectors_ = WordVectors(weight=self.vector_weight).fit(docs)
+            Xm = sp.hstack([Xm, self.vectors_.transform(docs)], format="csr")
         self.heads_: dict[str, LogisticRegression] = {}
         for j, label in enumerate(schema.labels):
             classes = schema.classes(label)
@@ -253,6 +266,9 @@ class HeartscoreClassifier(BaseEstimator):
 
     def _predict_docs(self, docs: list[Doc], evidence: bool, top_k: int) -> Prediction:
         Xm, prov = self.featurizer_.transform_with_provenance(docs)
+        vectors = getattr(self, "vectors_", None)
+        if vectors is not None:  # dense columns after the sparse ones: provenance unchanged
+            Xm = sp.hstack([Xm, vectors.transform(docs)], format="csr")
         schema = self._schema()
         proba, labels, ev = {}, {}, {}
         for label in schema.labels:
@@ -283,9 +299,14 @@ class HeartscoreClassifier(BaseEstimator):
         out[minus] = 0
         return out
 
-    def tune_thresholds(self, X_dev: Sequence[str], y_dev: Any) -> "HeartscoreClassifier":
+    def tune_thresholds(self, X_dev: Sequence[str], y_dev: Any, *,
+                        neutral_cap: float | None = None) -> "HeartscoreClassifier":
         """Choose decision thresholds on a dev split: the neutral band for polarity
-        (macro-F1) and, per signal, the +1 and -1 probability thresholds (F1 of that class)."""
+        (macro-F1) and, per signal, the +1 and -1 probability thresholds (F1 of that class).
+
+        ``neutral_cap`` (e.g. 0.05): the neutral band may answer "neutral" for at most this
+        share of the dev rows whose gold polarity is good or bad; the best macro-F1 band
+        within the cap wins (the narrowest band when none meets it)."""
         self._check_fitted()
         texts = check_texts(X_dev)
         Y = self._y_matrix(y_dev, len(texts))
@@ -298,7 +319,14 @@ class HeartscoreClassifier(BaseEstimator):
             truth = np.array([classes.index(_norm(v, label)) for v in Y[known, j]])
             p = proba[label][known]
             if label == "polarity":
-                best = max(_NEUTRAL_GRID, key=lambda b: (
+                grid = _NEUTRAL_GRID if neutral_cap is None else _CAPPED_GRID
+                if neutral_cap is not None:
+                    polar = truth != classes.index("neutral")
+                    rate = {b: float(np.mean(_bias(p[polar], b) == 1)) if polar.any() else 0.0
+                            for b in grid}
+                    ok = [b for b in grid if rate[b] <= neutral_cap]
+                    grid = ok or [min(grid, key=rate.get)]
+                best = max(grid, key=lambda b: (
                     f1_score(truth, _bias(p, b), average="macro", labels=[0, 1, 2],
                              zero_division=0), -abs(b)))
                 thresholds[label] = {"neutral_bias": float(best)}
@@ -317,7 +345,10 @@ class HeartscoreClassifier(BaseEstimator):
     def feature_names(self) -> np.ndarray:
         """Names of the features the heads are trained on."""
         self._check_fitted()
-        return self.featurizer_.get_feature_names_out()
+        names = self.featurizer_.get_feature_names_out()
+        vectors = getattr(self, "vectors_", None)
+        return names if vectors is None else np.concatenate(
+            [names, vectors.get_feature_names_out()])
 
     # ------------------------------------------------------------------ internals
     def _check_fitted(self) -> None:

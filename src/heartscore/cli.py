@@ -25,9 +25,22 @@ _EPILOG_SCORE = """example:
   heartscore score examples/reviews.csv -o scored.csv --text-column text
   heartscore score export.parquet -o scored.jsonl --jobs 2 --evidence"""
 _EPILOG_TRAIN = """example:
-  heartscore train my_labels.csv -o models/acme.joblib"""
+  heartscore train my_labels.csv -o models/acme.hsm"""
 _EPILOG_EVAL = """example:
-  heartscore evaluate my_labels.csv --model models/acme.joblib"""
+  heartscore evaluate my_labels.csv --model models/acme.hsm"""
+_EPILOG_CONVERT = """example:
+  heartscore convert --trust-model models/acme.joblib -o models/acme.hsm
+
+A .joblib model is a pickle, which can run any code when it is loaded: convert only
+models whose source you trust. The .hsm file it writes is data only."""
+_MODEL_HELP = "model file, .hsm (default: the shipped model)"
+_TRUST_HELP = ("load a pickle (.joblib) model, which can run code inside it; only for "
+               "files whose source you trust (better: heartscore convert it once)")
+
+
+def _model_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", help=_MODEL_HELP)
+    p.add_argument("--trust-model", action="store_true", help=_TRUST_HELP)
 _EPILOG_REPORT = """example:
   heartscore score examples/reviews.csv -o scored.csv --evidence
   heartscore report scored.csv -o report.html --group-by store --date-column date"""
@@ -52,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="output file (format from extension), or - for stdout (CSV)")
     s.add_argument("--text-column", help="column holding the text (default: detected)")
     s.add_argument("--id-column", help="column of row ids, named in error reports")
-    s.add_argument("--model", help="model .joblib (default: the shipped model)")
+    _model_args(s)
     s.add_argument("--format", choices=["csv", "tsv", "jsonl", "parquet", "xlsx"],
                    help="input format when the extension does not say")
     s.add_argument("--sheet", help="xlsx sheet name (default: the first)")
@@ -94,7 +107,8 @@ def _parser() -> argparse.ArgumentParser:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     t.add_argument("input", help="labeled file: text, polarity, trust, safety, seen, mattering")
     t.add_argument("-o", "--output", required=True,
-                   help="model file to write: .joblib, or .skops for the safe sharing format")
+                   help="model file to write: .hsm, the safe format (a .joblib or .skops "
+                        "name writes that format instead)")
     t.add_argument("--text-column", default="text")
     t.add_argument("--with-base", action="store_true",
                    help="mix in the shipped corpus (metrics stay on your rows only)")
@@ -115,7 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("-o", "--output", required=True, help="file to write the chosen rows to")
     g.add_argument("-n", type=int, default=200, help="how many rows (default 200)")
     g.add_argument("--text-column", help="column holding the text (default: detected)")
-    g.add_argument("--model", help="model .joblib (default: the shipped model)")
+    _model_args(g)
     g.add_argument("--no-formula-escape", dest="escape_formulas", action="store_false",
                    help="keep text cells of a CSV/TSV output that begin with = + - @ tab or CR "
                         "as they are (default: prefix them with ' so spreadsheets do not run "
@@ -124,7 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     e = sub.add_parser("evaluate", help="evaluate a model on labeled data", epilog=_EPILOG_EVAL,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     e.add_argument("input", help="labeled file")
-    e.add_argument("--model", help="model .joblib (default: the shipped model)")
+    _model_args(e)
     e.add_argument("--text-column", default="text")
     e.add_argument("--json", action="store_true", help="print the full report as JSON")
     how = e.add_mutually_exclusive_group()
@@ -143,9 +157,18 @@ def _parser() -> argparse.ArgumentParser:
                    help="with --by: mix the shipped base corpus into each training run")
 
     i = sub.add_parser("info", help="show a model's card",
-                       epilog="example:\n  heartscore info --model models/acme.joblib",
+                       epilog="example:\n  heartscore info --model models/acme.hsm",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    i.add_argument("--model", help="model .joblib (default: the shipped model)")
+    _model_args(i)
+
+    c = sub.add_parser("convert", help="save a model in the safe .hsm format (e.g. a .joblib)",
+                       epilog=_EPILOG_CONVERT,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    c.add_argument("input", help="model file to read (.joblib needs --trust-model)")
+    c.add_argument("-o", "--output", required=True,
+                   help="model file to write: .hsm (a .joblib or .skops name writes that "
+                        "format instead)")
+    c.add_argument("--trust-model", action="store_true", help=_TRUST_HELP)
 
     r = sub.add_parser("report", help="write an HTML report of a scored file",
                        epilog=_EPILOG_REPORT, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -171,8 +194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return {"score": _score, "train": _train, "evaluate": _evaluate, "info": _info,
-                "report": _report, "summarize": _summarize,
-                "suggest": _suggest}[args.command](args)
+                "report": _report, "summarize": _summarize, "suggest": _suggest,
+                "convert": _convert}[args.command](args)
     except (InputError, SchemaError) as exc:
         _error(str(exc))
         return 2
@@ -209,9 +232,9 @@ def _silence_stdout() -> None:
         pass
 
 
-def _load(path: str | None):
+def _load(args: argparse.Namespace):
     from .persistence import load
-    return load(path)
+    return load(args.model, trusted=args.trust_model)
 
 
 def _score(args: argparse.Namespace) -> int:
@@ -222,7 +245,7 @@ def _score(args: argparse.Namespace) -> int:
         raise InputError("--summary needs an output file, not stdout")
     if args.summary:
         refuse_input_as_output(args.summary, args.input, args.output)
-    model = _load(args.model)
+    model = _load(args)
     jobs = args.jobs or os.cpu_count() or 1
     if jobs == 1:
         ready_process(model)  # this process scores every row itself
@@ -300,8 +323,8 @@ def _config(args: argparse.Namespace):
 def _train(args: argparse.Namespace) -> int:
     from .corpus import file_sha256
     from .io import read_table
-    from .persistence import save
     from .io import refuse_input_as_output
+    from .persistence import PICKLE_SUFFIXES, save
     from .training import train
     refuse_input_as_output(args.output, args.input)
     config = _config(args)
@@ -320,6 +343,9 @@ def _train(args: argparse.Namespace) -> int:
     for w in model.card.warnings or []:
         print(f"heartscore: warning: {w}", file=sys.stderr)
     save(model, args.output)
+    if Path(args.output).suffix in PICKLE_SUFFIXES:
+        print(f"heartscore: warning: {args.output} is a pickle: loading it will need "
+              "--trust-model; a .hsm name writes the safe format", file=sys.stderr)
     m = model.card.metrics or {}
     pm, sm = m.get("polarity_macro_f1", {}), m.get("signal_macro_f1", {})
     print(f"wrote {args.output}; held-out {m.get('split', 'test')} polarity macro-F1 "
@@ -333,7 +359,7 @@ def _suggest(args: argparse.Namespace) -> int:
     from .io import detect_text_column, read_table, refuse_input_as_output, write_table
     from .suggest import suggest
     refuse_input_as_output(args.output, args.input)
-    model = _load(args.model)
+    model = _load(args)
     df = read_table(args.input)
     col = args.text_column or detect_text_column(list(map(str, df.columns)), df.head(200))[0]
     if col not in df.columns:
@@ -410,7 +436,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         for key in ("polarity_macro_f1", "signal_macro_f1"):
             print(f"{key.replace('_', ' ')}: {out[key]['mean']:.3f} ± {out[key]['sd']:.3f}")
         return 0
-    model = _load(args.model)
+    model = _load(args)
     if args.text_column not in df.columns:
         raise InputError(f"no column {args.text_column!r}; columns are "
                          f"{', '.join(map(str, df.columns))}; pass --text-column")
@@ -436,10 +462,19 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _info(args: argparse.Namespace) -> int:
-    model = _load(args.model)
-    card = model.card.to_dict()
+    from .persistence import read_card
+    card = read_card(args.model, trusted=args.trust_model).to_dict()
     card.pop("metrics", None)
     print(json.dumps(card, indent=2))
+    return 0
+
+
+def _convert(args: argparse.Namespace) -> int:
+    from .persistence import convert, read_card
+    path = convert(args.input, args.output, trusted=args.trust_model)
+    card = read_card(path, trusted=True)  # the file just written: its hashes are checked
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB), model {card.model_id}",
+          file=sys.stderr)
     return 0
 
 

@@ -14,7 +14,11 @@ from .errors import SchemaError, format_rows
 from .labels import DEFAULT_SCHEMA, LabelSchema
 from .resources import base_corpus_path
 
-__all__ = ["check_labeled", "labels_matrix", "corpus_path", "load_corpus", "file_sha256"]
+__all__ = ["check_labeled", "labels_matrix", "corpus_path", "load_corpus", "file_sha256",
+           "load_base", "BASE_KINDS"]
+
+#: The kinds of base rows ``--with-base`` mixes in (column ``kind`` of :func:`load_base`).
+BASE_KINDS = ("written", "real", "distant")
 
 
 def check_labeled(df: pd.DataFrame, schema: LabelSchema = DEFAULT_SCHEMA, *,
@@ -100,4 +104,36 @@ def load_corpus(path: str | os.PathLike | None = None) -> pd.DataFrame:
     df = pd.read_csv(path or corpus_path(), dtype={"id": str}, keep_default_na=False)
     for s in DEFAULT_SCHEMA.signals:
         df[s] = df[s].astype(int)
+    return df
+
+
+def load_base(*, kinds: tuple[str, ...] = BASE_KINDS,
+              exclude_sources: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The base rows ``--with-base`` training mixes in, with a ``kind`` column:
+
+    - ``written``: the hand-written corpus (its own train/dev/test ``split``);
+    - ``real``: ``corpora/real/real.csv``'s train and dev rows (never its test rows);
+    - ``distant``: ``corpora/real/distant.csv``, real rows whose polarity comes from the
+      customer's own rating (signals unlabelled, all ``train``).
+
+    ``exclude_sources`` leaves real and distant rows of those sources out (leave-one-source-
+    out evaluation)."""
+    root = corpus_path().parent
+    parts = []
+    if "written" in kinds:
+        parts.append(load_corpus().assign(kind="written", source="written"))
+    if "real" in kinds:
+        real = pd.read_csv(root / "real" / "real.csv", dtype={"id": str, "source_id": str},
+                           keep_default_na=False)
+        real = real[real["split"].isin(["train", "dev"])]
+        for s in DEFAULT_SCHEMA.signals:
+            real[s] = real[s].astype(int)
+        parts.append(real.assign(kind="real"))
+    if "distant" in kinds:
+        distant = pd.read_csv(root / "real" / "distant.csv", dtype={"id": str},
+                              keep_default_na=False)
+        parts.append(distant.assign(kind="distant", split="train"))
+    df = pd.concat(parts, ignore_index=True)
+    if exclude_sources:
+        df = df[~df["source"].isin(exclude_sources)].reset_index(drop=True)
     return df

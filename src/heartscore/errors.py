@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = ["HeartscoreError", "InputError", "SchemaError", "ModelCompatibilityError",
-           "format_rows"]
+           "UnsupportedValueError", "format_rows"]
 
 
 class HeartscoreError(Exception):
@@ -21,6 +21,10 @@ class SchemaError(HeartscoreError, ValueError):
 
 class ModelCompatibilityError(HeartscoreError):
     """A saved model cannot be loaded safely: altered file, missing card or incompatible versions."""
+
+
+class UnsupportedValueError(HeartscoreError, TypeError):
+    """A model holds a value the safe model format cannot store (the message names where)."""
 
 
 def format_rows(rows: Sequence[int], limit: int = 5) -> str:

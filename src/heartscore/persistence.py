@@ -1,13 +1,19 @@
-"""Save and load models: a joblib artefact beside a JSON card that is checked first.
+"""Save and load models. The default format is safe: loading it runs no code.
 
-The card records package, scikit-learn and spaCy versions, the label schema, the nlp spec,
-the training config, the corpus and file hashes, dev thresholds and test metrics. ``load``
-reads the card, checks versions and the artefact's SHA-256, and only then unpickles.
+A model saved as ``.hsm`` (any name but ``.joblib``/``.pkl``/``.pickle``/``.skops``) is one
+file (:mod:`heartscore.safe_format`): the estimator as a JSON tree plus numpy arrays, and
+the model card as a JSON member, each listed with its SHA-256 in a manifest. Loading it
+reads JSON and ``.npy`` arrays only (``allow_pickle=False``), rebuilds only the classes of
+:data:`SAFE_CLASSES`, and refuses a model that would make heartscore import a spaCy
+pipeline or open a cue file named inside it (pass ``trusted=True`` to allow that).
 
-joblib (pickle) runs code when it loads: only load model files you trust. To share models
-between teams, save them as ``.skops`` instead: loading a skops file never runs code, and
-heartscore refuses one that contains any type outside :data:`TRUSTED_TYPES`. Nothing is
-downloaded.
+``load`` checks the card before anything else: card format, scikit-learn and spaCy
+major.minor, and the payload's SHA-256; an altered file is refused with a one-line reason.
+
+Pickles (``.joblib``) run code when they load, so they load only with ``trusted=True``
+(``--trust-model``); :func:`convert` turns one into the safe format once. ``.skops`` stays
+available as an export: heartscore refuses one with any type outside
+:data:`TRUSTED_TYPES`. Nothing is downloaded.
 """
 from __future__ import annotations
 
@@ -21,21 +27,40 @@ from pathlib import Path
 from typing import Any
 
 import joblib
+from sklearn.linear_model import LogisticRegression
 
+from . import safe_format
 from .card import ModelCard
+from .classifier import HeartscoreClassifier
 from .corpus import file_sha256
 from .errors import ModelCompatibilityError
+from .features import DocFeaturizer
 from .model import Model
 from .resources import shipped_model_path
+from .vectors import WordVectors
 
-__all__ = ["save", "load", "card_path", "versions", "default_model_path",
-           "FORMAT", "TRUSTED_TYPES"]
+__all__ = ["save", "load", "read_card", "convert", "model_format", "card_path", "versions",
+           "default_model_path", "FORMAT", "SAFE_SUFFIX", "PICKLE_SUFFIXES", "SAFE_CLASSES",
+           "TRUSTED_TYPES"]
 
 FORMAT = {"name": "heartscore-model", "version": 1}
+#: The extension of the safe model format (the default of ``save`` and ``train``).
+SAFE_SUFFIX = ".hsm"
+#: Extensions saved and loaded as pickles (joblib): loading one needs ``trusted=True``.
+PICKLE_SUFFIXES = (".joblib", ".pkl", ".pickle")
+#: The classes a safe model file may contain, by the tag the file names them with. To let
+#: a new class into saved models, add one entry here (the tag is written into files: never
+#: rename or reuse one).
+SAFE_CLASSES: dict[str, type] = {
+    "HeartscoreClassifier": HeartscoreClassifier,
+    "DocFeaturizer": DocFeaturizer,
+    "LogisticRegression": LogisticRegression,
+    "WordVectors": WordVectors,
+}
 #: The only non-standard types a heartscore .skops file may contain (skops trusts numpy,
 #: scipy and scikit-learn types itself).
 TRUSTED_TYPES = ("builtins.frozenset", "heartscore.classifier.HeartscoreClassifier",
-                 "heartscore.features.DocFeaturizer")
+                 "heartscore.features.DocFeaturizer", "heartscore.vectors.WordVectors")
 
 
 def versions() -> dict[str, str]:
@@ -67,18 +92,41 @@ def card_path(path: str | os.PathLike) -> Path:
 
 
 def default_model_path() -> Path:
-    """The shipped model: ``$HEARTSCORE_MODEL`` or the newest ``models/heartscore-*.joblib``
+    """The shipped model: ``$HEARTSCORE_MODEL`` or the newest ``models/heartscore-*.hsm``
     (see :func:`heartscore.resources.shipped_model_path`)."""
     return shipped_model_path()
 
 
+def model_format(path: str | os.PathLike) -> str:
+    """How a model file is read: ``"safe"`` (a ``.hsm`` name, or a heartscore container
+    whatever its name), ``"skops"`` or ``"pickle"`` (every other file). Reads the zip
+    directory only; a ``.hsm`` file is never unpickled, even when trusted."""
+    path = Path(path)
+    if path.suffix == SAFE_SUFFIX or safe_format.is_container(path):
+        return "safe"
+    return "skops" if path.suffix == ".skops" else "pickle"
+
+
 def save(model: Model, path: str | os.PathLike, *, card_extra: dict[str, Any] | None = None) -> Path:
-    """Write ``model`` to ``path`` (joblib, or skops when the name ends in ``.skops``) and
-    its card beside it; both atomically.
+    """Write ``model`` to ``path``, atomically: the safe format (one file holding the card)
+    unless the name ends in ``.joblib``/``.pkl``/``.pickle`` (joblib) or ``.skops``, which
+    are written with their card beside them as ``<name>.card.json``.
 
     ``model`` itself is not changed; ``load(path)`` gives the saved model with its final card
-    (artefact hash, save date, versions)."""
+    (payload hash, save date, versions). Raises
+    :class:`~heartscore.errors.UnsupportedValueError` naming the attribute when the model
+    holds a value the safe format cannot store."""
     path = Path(path)
+    card = ModelCard.from_dict({**model.card.to_dict(), **(card_extra or {})})
+    card = replace(card, format={"name": FORMAT["name"], "version": FORMAT["version"]},
+                   versions=versions(),
+                   saved=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                   name=path.stem if card.name is None else card.name)
+    if path.suffix not in PICKLE_SUFFIXES and path.suffix != ".skops":
+        payload = safe_format.encode(model.estimator, SAFE_CLASSES, root="estimator")
+        card = replace(card, artifact={"file": path.name, "sha256": payload.digest,
+                                       "bytes": payload.bytes})
+        return safe_format.write(path, payload, card.to_dict())
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     os.close(fd)
@@ -88,13 +136,8 @@ def save(model: Model, path: str | os.PathLike, *, card_extra: dict[str, Any] | 
             sio.dump(model.estimator, tmp)
         else:
             joblib.dump(model.estimator, tmp, compress=3)
-        card = ModelCard.from_dict({**model.card.to_dict(), **(card_extra or {})})
-        card = replace(card, format={"name": FORMAT["name"], "version": FORMAT["version"]},
-                       versions=versions(),
-                       saved=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                       artifact={"file": path.name, "sha256": file_sha256(tmp),
-                                 "bytes": os.path.getsize(tmp)},
-                       name=path.stem if card.name is None else card.name)
+        card = replace(card, artifact={"file": path.name, "sha256": file_sha256(tmp),
+                                       "bytes": os.path.getsize(tmp)})
         _write_json_atomic(card_path(path), card.to_dict())
         os.replace(tmp, path)
     finally:
@@ -103,16 +146,110 @@ def save(model: Model, path: str | os.PathLike, *, card_extra: dict[str, Any] | 
     return path
 
 
-def load(path: str | os.PathLike | None = None) -> Model:
-    """Load a model: the shipped one by default. The card is checked before unpickling.
+def load(path: str | os.PathLike | None = None, *, trusted: bool = False) -> Model:
+    """Load a model: the shipped one by default. The card is checked first.
 
-    Raises :class:`ModelCompatibilityError` with a one-line reason when the card is missing,
-    the file was changed (hash), or scikit-learn/spaCy versions differ in major.minor.
+    A safe (``.hsm``) file runs no code. A pickle (``.joblib``) can run any code inside
+    it, so it is loaded only with ``trusted=True``; so is a model that would make heartscore
+    import a spaCy pipeline or open a cue file that the file names.
+
+    Raises :class:`ModelCompatibilityError` with a one-line reason when the file is a pickle
+    and ``trusted`` is false, the card is missing, the file was changed (hash), or
+    scikit-learn/spaCy versions differ in major.minor.
     """
+    path = _existing(path)
+    kind = model_format(path)
+    if kind == "safe":
+        container = safe_format.open_container(path)
+        card = _container_card(container)
+        estimator = container.decode(SAFE_CLASSES)
+        if not isinstance(estimator, HeartscoreClassifier):
+            raise ModelCompatibilityError(f"{path.name} holds a {type(estimator).__name__}, "
+                                          "not a heartscore estimator; the file was altered")
+        _check_self_contained(estimator, path.name, trusted)
+        return Model(estimator, card)
+    if kind == "pickle" and not trusted:
+        raise _untrusted_pickle(path)
+    card = _card_beside(path)
+    if kind == "skops":
+        estimator = _load_skops(path)
+        _check_self_contained(estimator, path.name, trusted)
+        return Model(estimator, card)
+    try:
+        estimator = joblib.load(path)
+    except Exception as exc:  # corrupted pickles raise many kinds of errors
+        raise ModelCompatibilityError(f"could not unpickle {path.name}: {exc}") from exc
+    return Model(estimator, card)
+
+
+def read_card(path: str | os.PathLike | None = None, *, trusted: bool = False) -> ModelCard:
+    """The checked card of a model file, without building the model (``heartscore info``).
+
+    Checks as :func:`load` does (the file's hashes, card format and versions); a pickle's
+    card is read only with ``trusted=True``, like the pickle itself."""
+    path = _existing(path)
+    kind = model_format(path)
+    if kind == "safe":
+        return _container_card(safe_format.open_container(path))
+    if kind == "pickle" and not trusted:
+        raise _untrusted_pickle(path)
+    return _card_beside(path)
+
+
+def convert(source: str | os.PathLike, target: str | os.PathLike, *,
+            trusted: bool = False) -> Path:
+    """Load the model at ``source`` and save it at ``target`` (the safe format unless the
+    name says otherwise). A pickle source needs ``trusted=True``.
+
+    The model is unchanged, so it keeps its id: the card records the file it came from
+    (``converted_from``: file, format and SHA-256), and results scored after the conversion
+    name the same model as before."""
+    source, target = Path(source), Path(target)
+    if target.exists() and target.resolve() == source.resolve():
+        raise ModelCompatibilityError(f"convert would overwrite {source.name}; pass another "
+                                      "output name")
+    model = load(source, trusted=trusted)
+    extra: dict[str, Any] = {}
+    if model.card.converted_from is None and model.card.artifact:
+        extra["converted_from"] = {"file": model.card.artifact.get("file", source.name),
+                                   "format": model_format(source),
+                                   "sha256": model.card.artifact.get("sha256")}
+    return save(model, target, card_extra=extra)
+
+
+def _existing(path: str | os.PathLike | None) -> Path:
     path = Path(path) if path is not None else default_model_path()
     if not path.exists():
         raise ModelCompatibilityError(f"model file {path} does not exist; pass the path of a "
-                                      ".joblib model saved by heartscore")
+                                      f"{SAFE_SUFFIX} model saved by heartscore")
+    return path
+
+
+def _untrusted_pickle(path: Path) -> ModelCompatibilityError:
+    return ModelCompatibilityError(
+        f"{path.name} is a pickle (joblib) model, and loading a pickle can run any code "
+        "inside it, so heartscore loads it only if you trust where it came from: pass "
+        "--trust-model (heartscore.load(path, trusted=True)), or convert it once with "
+        f"heartscore convert --trust-model {path.name} -o {path.stem}{SAFE_SUFFIX}")
+
+
+def _container_card(container: safe_format.Container) -> ModelCard:
+    try:
+        card = ModelCard.from_dict(container.card())
+    except TypeError as exc:
+        raise ModelCompatibilityError(f"{container.name}: the card is not a card ({exc})") \
+            from exc
+    check_card(card)
+    expected = (card.artifact or {}).get("sha256")
+    if expected != container.digest:
+        raise ModelCompatibilityError(
+            f"{container.name}: the card belongs to another model (payload sha256 "
+            f"{container.digest[:12]}… vs {(expected or '?')[:12]}… in the card); the file "
+            "was altered: re-save or rebuild it")
+    return card
+
+
+def _card_beside(path: Path) -> ModelCard:
     cpath = card_path(path)
     if not cpath.exists():
         raise ModelCompatibilityError(f"no model card {cpath.name} beside {path.name}; heartscore "
@@ -130,13 +267,27 @@ def load(path: str | os.PathLike | None = None) -> Model:
         raise ModelCompatibilityError(f"{path.name} does not match its card (sha256 {digest[:12]}… "
                                       f"vs {(expected or '?')[:12]}…); "
                                       "the file was changed or corrupted: re-save or rebuild it")
-    if path.suffix == ".skops":
-        return Model(_load_skops(path), card)
-    try:
-        estimator = joblib.load(path)
-    except Exception as exc:  # corrupted pickles raise many kinds of errors
-        raise ModelCompatibilityError(f"could not unpickle {path.name}: {exc}") from exc
-    return Model(estimator, card)
+    return card
+
+
+def _check_self_contained(estimator: Any, name: str, trusted: bool) -> None:
+    """Refuse (unless trusted) a model that would make heartscore import a spaCy pipeline or
+    read a cue file named inside the model file: loading would then run what it names."""
+    if trusted:
+        return
+    refs = []
+    nlp = getattr(estimator, "nlp", None)
+    base = nlp.get("base", "blank") if isinstance(nlp, dict) else "blank"
+    if base != "blank":
+        refs.append(f"spaCy pipeline {base!r}")
+    if getattr(estimator, "cue_data_", None) is None:
+        refs += [f"cue file {c!r}" for c in getattr(estimator, "cues", None) or ()
+                 if isinstance(c, (str, os.PathLike))]
+    if refs:
+        raise ModelCompatibilityError(
+            f"{name} names {refs[0]}, which heartscore would load when scoring; a model "
+            "file decides nothing that runs unless you trust it: pass --trust-model "
+            "(heartscore.load(path, trusted=True))")
 
 
 def _load_skops(path: Path):

@@ -46,7 +46,7 @@ def checkout_root() -> Path | None:
 
 def shipped_model_path() -> Path:
     """The model ``heartscore.load()`` loads: ``$HEARTSCORE_MODEL`` when set, else the newest
-    ``models/heartscore-*.joblib`` of the source checkout.
+    ``models/heartscore-*.hsm`` (the safe model format) of the source checkout.
 
     Raises :class:`ModelCompatibilityError` when there is none."""
     env = os.environ.get(MODEL_ENV)
@@ -54,13 +54,13 @@ def shipped_model_path() -> Path:
         return Path(env)
     root = checkout_root()
     folder = root / "models" if root is not None else None
-    found = sorted(folder.glob("heartscore-*.joblib")) if folder is not None else []
+    found = sorted(folder.glob("heartscore-*.hsm")) if folder is not None else []
     if not found:
         where = folder if folder is not None else "the installed package (not a source checkout)"
         raise ModelCompatibilityError(
             f"no shipped model in {where}: the shipped model lives in the source checkout's "
             f"models/ folder, so install heartscore from the checkout (pip install -e .), set "
-            f"{MODEL_ENV}=/path/to/heartscore-x.joblib, or pass heartscore.load(path)")
+            f"{MODEL_ENV}=/path/to/heartscore-x.hsm, or pass heartscore.load(path)")
     return found[-1]
 
 

@@ -135,6 +135,7 @@ def _plain(v: Any) -> Any:
                   default_config={"model": None, "batch_size": 256})
 def make_heartscore(nlp: Language, name: str, model: str | None,
                     batch_size: int) -> HeartscoreComponent:
-    """Factory of :class:`HeartscoreComponent` (``model``: a .joblib path, default shipped)."""
+    """Factory of :class:`HeartscoreComponent` (``model``: a safe-format ``.hsm`` path,
+    default the shipped model; a pickle is refused, see :func:`heartscore.load`)."""
     register_heart_extensions()
     return HeartscoreComponent(nlp, name, model=model, batch_size=batch_size)

@@ -89,7 +89,8 @@ def score(df: "DataFrame", text_col: str = "text", *, model: Model | None = None
     model:
         A loaded :class:`Model`. By default the shipped model, or ``model_path``.
     model_path:
-        A ``.joblib`` model (with its card) read on the driver with :func:`heartscore.load`.
+        A ``.hsm`` model read on the driver with :func:`heartscore.load` (a pickle is
+        refused: load it yourself with ``trusted=True`` and pass ``model``).
         Give ``model`` or ``model_path``, not both.
     evidence:
         Add an ``evidence`` JSON string column of labelled spans (as ``--evidence``).

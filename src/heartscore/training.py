@@ -33,7 +33,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from .card import BaseInfo, ModelCard
 from .classifier import HeartscoreClassifier
-from .corpus import check_labeled, file_sha256, labels_matrix, load_corpus
+from .corpus import check_labeled, file_sha256, labels_matrix, load_base
 from .errors import InputError, SchemaError
 from .evaluation import polarity_macro_f1, signal_macro_f1
 from .labels import CORE_SIGNALS, LabelSchema
@@ -71,6 +71,15 @@ class TrainConfig:
     nlp: dict[str, Any] = field(default_factory=lambda: NlpSpec().to_dict())
     #: Extra cue files (paths) matched beside the shipped cues; their labels become features.
     cues: tuple[str, ...] = ()
+    #: Scale of the pooled word-vector features (0: none).
+    vector_weight: float = 0.0
+    #: With ``with_base``: weight of a real-corpus base row and of a distant (rating-
+    #: labelled, polarity-only) row against a hand-written one (0 leaves that kind out).
+    real_weight: float = 1.0
+    distant_weight: float = 0.0
+    #: Most "neutral" answers the dev-tuned neutral band may give on gold good/bad dev rows
+    #: (None: no cap).
+    neutral_cap: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -101,7 +110,8 @@ def _estimator(config: TrainConfig, schema: LabelSchema) -> HeartscoreClassifier
                                 ngram_range=config.ngram_range, min_df=config.min_df,
                                 max_features=config.max_features, cue_weight=config.cue_weight,
                                 lexicon_weight=config.lexicon_weight,
-                                cues=list(config.cues) or None)
+                                cues=list(config.cues) or None,
+                                vector_weight=config.vector_weight)
 
 
 def split_frame(df: pd.DataFrame, config: TrainConfig) -> dict[str, pd.DataFrame]:
@@ -194,22 +204,29 @@ def train(df: pd.DataFrame, config: TrainConfig | None = None, *, name: str = "h
     X_dev, Y_dev = dev["text"].tolist(), labels_matrix(dev, schema)
     base_info: BaseInfo | None = None
     if config.with_base:
-        base = load_corpus() if base is None else base
+        base = load_base() if base is None else base
+        if "kind" not in base.columns:
+            base = base.assign(kind="written")
+        kind_weight = {"written": 1.0, "real": config.real_weight,
+                       "distant": config.distant_weight}
+        base = base[base["kind"].map(kind_weight).fillna(1.0) > 0]
         bparts = split_frame(base, config)
         btr, bdev = bparts["train"], bparts["dev"]
         X_tr += btr["text"].tolist()
         Y_tr = np.vstack([Y_tr, labels_matrix(btr, schema)])
-        weights = np.concatenate([weights, np.ones(len(btr))])
+        weights = np.concatenate([weights, btr["kind"].map(kind_weight).fillna(1.0).to_numpy()])
         if len(dev) < MIN_DEV_ROWS:
             X_dev += bdev["text"].tolist()
             Y_dev = np.vstack([Y_dev, labels_matrix(bdev, schema)])
             warnings.append(f"only {len(dev)} company dev rows: thresholds tuned on company "
                             "and base dev rows together")
-        base_info = {"rows_train": int(len(btr)), "rows_dev": int(len(bdev))}
+        base_info = {"rows_train": int(len(btr)), "rows_dev": int(len(bdev)),
+                     "rows_by_kind": {str(k): int(n) for k, n in
+                                      btr["kind"].value_counts().sort_index().items()}}
     _check_minimum(Y_tr, schema, "training")
     est = _estimator(config, schema)
     est.fit(X_tr, Y_tr, sample_weight=weights if config.with_base else None)
-    est.tune_thresholds(X_dev, Y_dev)
+    est.tune_thresholds(X_dev, Y_dev, neutral_cap=config.neutral_cap)
     cue_files = [{"file": os.path.basename(p), "sha256": file_sha256(p),
                   "labels": sorted({c.label for c in read_cues(p)})}
                  for p in config.cues] if config.cues else None

@@ -26,13 +26,19 @@ from ..errors import InputError
 from ..evaluation import binary_f1_table, macro_f1_interval
 from ..labels import CORE_SIGNALS, POLARITY
 
-__all__ = ["MIN_SUPPORT", "SIGNAL_LABELS", "compare", "predictions", "leave_group_out",
-           "learning_curve"]
+__all__ = ["MIN_SUPPORT", "SIGNAL_LABELS", "compare", "predictions", "confidence_ranking", "hits",
+           "leave_group_out", "learning_curve"]
 
 #: Labels with fewer gold rows than this are left out of a macro figure (shown, not counted).
 MIN_SUPPORT = 10
 #: The eight signal labels of the signal macro-F1, in order.
 SIGNAL_LABELS = [f"{s}{sign}" for s in CORE_SIGNALS for sign in ("+1", "-1")]
+
+
+def hits(frame: pd.DataFrame, what: str) -> np.ndarray:
+    """(n, k) booleans of a frame's labels: ``what="polarity"`` (good/neutral/bad, in
+    :data:`POLARITY` order) or ``"signals"`` (the 8 signal labels, :data:`SIGNAL_LABELS`)."""
+    return _polarity_hits(frame["polarity"]) if what == "polarity" else _signal_hits(frame)
 
 
 def _polarity_hits(values: Any) -> np.ndarray:
@@ -82,10 +88,27 @@ def compare(gold: pd.DataFrame, pred: pd.DataFrame, *, signals: bool = True, n_b
 
 
 def predictions(model, texts: Sequence[str]) -> pd.DataFrame:
-    """A model's decided labels as a frame (``polarity`` and the core signals)."""
+    """A model's decided labels as a frame (``polarity`` and the core signals) with its
+    ``confidence``."""
     cols = model.score_columns(list(texts))
     return pd.DataFrame({"polarity": cols["polarity"],
-                         **{s: np.asarray(cols[s], dtype=float) for s in CORE_SIGNALS}})
+                         **{s: np.asarray(cols[s], dtype=float) for s in CORE_SIGNALS},
+                         "confidence": np.asarray(cols["confidence"], dtype=float)})
+
+
+def confidence_ranking(gold: pd.DataFrame, pred: pd.DataFrame, share: float = 0.2) -> dict:
+    """Does ``confidence`` rank errors? Error rate (any of the five labels wrong) of the
+    ``share`` least confident rows against the rest, and their ratio."""
+    wrong = (gold["polarity"].to_numpy() != pred["polarity"].to_numpy())
+    for s in CORE_SIGNALS:
+        wrong |= gold[s].to_numpy(dtype=float) != pred[s].to_numpy(dtype=float)
+    order = np.argsort(pred["confidence"].to_numpy(), kind="stable")
+    k = int(round(share * len(order)))
+    low = np.zeros(len(order), dtype=bool)
+    low[order[:k]] = True
+    lo, hi = float(wrong[low].mean()), float(wrong[~low].mean())
+    return {"share": share, "n": int(len(order)), "error_least_confident": round(lo, 4),
+            "error_rest": round(hi, 4), "ratio": round(lo / hi, 2) if hi else None}
 
 
 def _with_split(df: pd.DataFrame, dev_fraction: float, seed: int) -> pd.DataFrame:
