@@ -25,7 +25,7 @@ def test_missing_text_column_is_one_line_naming_columns(tmp_path, capsys):
     pd.DataFrame({"id": [1], "body": ["hi"]}).to_csv(src, index=False)
     code = main(["score", str(src), "-o", str(tmp_path / "o.csv"), "--text-column", "text"])
     err = capsys.readouterr().err.strip()
-    assert code == 1 and len(err.splitlines()) == 1
+    assert code == 2 and len(err.splitlines()) == 1  # an input error: exit code 2
     assert "columns are id, body" in err
     assert not (tmp_path / "o.csv").exists()
 
@@ -53,7 +53,7 @@ def test_train_refuses_bad_labels_and_writes_nothing(tmp_path, capsys):
                   "trust": [0, 1, 2], "safety": [0, 0, 0], "seen": [0, 1, 0],
                   "mattering": [1, 0, -1]}).to_csv(src, index=False)
     out = tmp_path / "m.joblib"
-    assert main(["train", str(src), "-o", str(out)]) == 1
+    assert main(["train", str(src), "-o", str(out)]) == 2
     err = capsys.readouterr().err
     assert "'awful'" in err and "row 3" in err and "'2'" in err
     assert not out.exists()
@@ -66,7 +66,7 @@ def test_train_refuses_a_bad_cue_file(tmp_path, capsys, corpus):
     cues.write_text('{"format": "heartscore-cues", "version": 1, "cues": [{"id": "e", '
                     '"label": "effort", "value": 2, "patterns": ["so easy"]}]}')
     out = tmp_path / "m.joblib"
-    assert main(["train", str(src), "-o", str(out), "--cues", str(cues)]) == 1
+    assert main(["train", str(src), "-o", str(out), "--cues", str(cues)]) == 2
     assert "value must be 1 (met) or -1 (violated), found 2" in capsys.readouterr().err
     assert not out.exists()
 
@@ -109,3 +109,62 @@ def test_evaluate_cv(tmp_path, capsys, corpus):
     assert main(["evaluate", str(src), "--cv", "3"]) == 0
     out = capsys.readouterr().out
     assert "3-fold cross-validation" in out and "stratified on polarity" in out
+
+
+def test_an_unexpected_error_is_one_line_exit_1_without_traceback(tmp_path, capsys,
+                                                                   monkeypatch):
+    import heartscore.scoring
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom\n  at line two")
+
+    monkeypatch.setattr(heartscore.scoring, "score_file", broken)
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"text": ["Kind nurse"]}).to_csv(src, index=False)
+    assert main(["score", str(src), "-o", str(tmp_path / "o.csv"), "--quiet", "--jobs", "1"]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "unexpected RuntimeError: boom at line two" in err
+    monkeypatch.setenv("HEARTSCORE_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        main(["score", str(src), "-o", str(tmp_path / "o.csv"), "--quiet", "--jobs", "1"])
+
+
+def test_an_unknown_sheet_is_one_line_naming_the_sheets(tmp_path, capsys):
+    src = tmp_path / "book.xlsx"
+    pd.DataFrame({"text": ["Kind nurse"]}).to_excel(src, index=False, sheet_name="Reviews")
+    assert main(["score", str(src), "-o", str(tmp_path / "o.csv"), "--sheet", "Nope",
+                 "--quiet", "--jobs", "1"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "no sheet 'Nope'" in err and "'Reviews'" in err
+
+
+def test_stdout_closed_early_ends_quietly_with_141(tmp_path):
+    import os
+    import subprocess
+    import sys
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"text": [f"The nurse remembered my name, visit {i}" for i in range(3000)]}
+                 ).to_csv(src, index=False)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen([sys.executable, "-m", "heartscore", "score", str(src), "-o", "-",
+                             "--jobs", "1", "--chunksize", "200", "--language", "any"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout.readline().startswith(b"text,")  # `| head -1`
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 141
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+
+
+def test_train_on_ten_rows_is_a_one_line_refusal(tmp_path, capsys):
+    src = tmp_path / "lab.csv"
+    pd.DataFrame({"text": [f"nice staff {i}" for i in range(10)],
+                  **{c: [0, 1, -1, 0, 1] * 2 for c in ("trust", "safety", "seen", "mattering")},
+                  "polarity": ["good", "bad", "neutral", "good", "bad"] * 2}).to_csv(src,
+                                                                                    index=False)
+    out = tmp_path / "m.joblib"
+    assert main(["train", str(src), "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "too few" in err and "Traceback" not in err
+    assert not out.exists()

@@ -184,3 +184,79 @@ def test_stdin_to_stdout(model, tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert s.rows == 2 and out.splitlines()[0].startswith("text,polarity")
     assert len(out.splitlines()) == 3
+
+
+def test_a_failure_mid_run_leaves_no_output_and_no_work_folder(model, tmp_path):
+    from heartscore.scoring import work_dir_for
+    src, out = tmp_path / "in.csv", tmp_path / "o.csv"
+    good = "".join(f"{i},Kind nurse visit {i}\n" for i in range(40))
+    src.write_text("id,text\n" + good + '41,"an unclosed "quote", and, more, fields\n')
+    with pytest.raises(InputError, match="could not read|not a well-formed"):
+        score_file(src, out, model=model, chunksize=5)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+    assert not work_dir_for(out).exists()
+
+
+def test_resume_refuses_an_input_changed_after_its_first_mebibyte(model, tmp_path):
+    src, out = tmp_path / "big.csv", tmp_path / "o.csv"
+    n = 40_000
+    pd.DataFrame({"id": range(n), "text": _texts(n)}).to_csv(src, index=False)
+    assert src.stat().st_size > 1_700_000
+
+    def interrupt(rows):  # Ctrl-C after the first chunk: the work folder stays for --resume
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        score_file(src, out, model=model, chunksize=500, progress=interrupt)
+    data = bytearray(src.read_bytes())
+    at = data.index(b"Lovely", 1_600_000)
+    data[at:at + 6] = b"Awful!"  # same size, past the first MiB
+    src.write_bytes(bytes(data))
+    with pytest.raises(InputError, match="input file changed"):
+        score_file(src, out, model=model, chunksize=500, resume=True)
+    assert not out.exists()
+
+
+_KILLED_PARENT = """
+import sys
+from heartscore.scoring import score_file
+score_file(sys.argv[1], sys.argv[2], chunksize=20, jobs=2, start_method=sys.argv[3])
+"""
+
+
+@pytest.mark.parametrize("start_method", ["fork", pytest.param("spawn", marks=pytest.mark.slow)])
+def test_workers_die_with_their_parent_when_it_is_sigkilled(tmp_path, start_method):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    from heartscore.scoring import work_dir_for
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    pd.DataFrame({"text": _texts(20_000)}).to_csv(src, index=False)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen([sys.executable, "-c", _KILLED_PARENT, str(src), str(out),
+                             start_method], env=env, stderr=subprocess.DEVNULL)
+    parent = psutil.Process(proc.pid)
+    deadline = time.time() + 180
+    while time.time() < deadline and not list(work_dir_for(out).glob("chunk-*.json")):
+        time.sleep(0.05)  # wait until the workers are scoring
+    workers = parent.children(recursive=True)
+    assert len(workers) >= 2, "the workers did not start"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    time.sleep(2)  # a worker still alive 2 s after its parent was killed is a leak
+
+    def alive(p):
+        try:
+            return p.status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    left = [p for p in workers if alive(p)]
+    for p in left:
+        p.kill()
+    assert not left, f"{len(left)} of {len(workers)} worker(s) outlived their parent"

@@ -1,8 +1,11 @@
 """The ``heartscore`` command: a thin shell around library functions.
 
 ``main(argv)`` parses arguments, calls one library function per subcommand, prints what it
-returned and gives an exit code (0 ok, 1 bad input or model, 2 usage). Library code never
-prints or exits.
+returned and gives an exit code: 0 ok; 2 a usage or input error (bad flag, unreadable or
+refused input, output that is the input, output locked by another run); 1 any other failure
+(a model that cannot be loaded, an unexpected error, reported in one line; set
+``HEARTSCORE_DEBUG=1`` for the traceback); 130 interrupted; 141 standard output closed early
+(``| head``). Library code never prints or exits.
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import HeartscoreError, InputError
+from .errors import HeartscoreError, InputError, SchemaError
 from .labels import CORE_SIGNALS
 
 __all__ = ["main"]
@@ -62,7 +65,8 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("score", help="score a CSV/TSV/JSONL/Parquet/XLSX export",
                        epilog=_EPILOG_SCORE, formatter_class=argparse.RawDescriptionHelpFormatter)
-    s.add_argument("input", help="input file, or - for stdin (CSV, or JSONL with --format)")
+    s.add_argument("input", help="input file, or - for stdin (CSV or JSON Lines, told apart "
+                                 "by the first line)")
     s.add_argument("-o", "--output", required=True,
                    help="output file (format from extension), or - for stdout (CSV)")
     s.add_argument("--text-column", help="column holding the text (default: detected)")
@@ -71,7 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=["csv", "tsv", "jsonl", "parquet", "xlsx"],
                    help="input format when the extension does not say")
     s.add_argument("--sheet", help="xlsx sheet name (default: the first)")
-    s.add_argument("--encoding", help="input text encoding (default: utf-8)")
+    s.add_argument("--encoding", help="input text encoding (default: UTF-8, or UTF-16/UTF-32 "
+                                      "when a byte-order mark says so)")
     s.add_argument("--output-format", choices=["csv", "tsv", "jsonl", "parquet", "xlsx"],
                    help="output format when the extension does not say")
     s.add_argument("--jobs", type=int, default=None,
@@ -83,6 +88,14 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--summary", metavar="FILE", help="also write per-group aggregates here")
     s.add_argument("--group-by", metavar="COL", help="group column for --summary")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.add_argument("--language", default="en", metavar="CODE",
+                   help="flag texts that look written in another language than CODE (they "
+                        "are scored anyway; default en, the model's language; 'any' turns "
+                        "the check off)")
+    s.add_argument("--no-formula-escape", dest="escape_formulas", action="store_false",
+                   help="keep text cells of a CSV/TSV output that begin with = + - @ tab or CR "
+                        "as they are (default: prefix them with ' so spreadsheets do not run "
+                        "them as formulas; numbers are never prefixed)")
 
     m = sub.add_parser("summarize", help="per-group aggregates of a scored file",
                        epilog="example:\n  heartscore summarize scored.csv --group-by store "
@@ -91,6 +104,10 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("input", help="scored file written by `heartscore score`")
     m.add_argument("-o", "--output", required=True, help="summary file (CSV/JSONL/Parquet/XLSX)")
     m.add_argument("--group-by", metavar="COL", help="column to group by (default: all rows)")
+    m.add_argument("--no-formula-escape", dest="escape_formulas", action="store_false",
+                   help="keep text cells of a CSV/TSV output that begin with = + - @ tab or CR "
+                        "as they are (default: prefix them with ' so spreadsheets do not run "
+                        "them as formulas; numbers are never prefixed)")
 
     t = sub.add_parser("train", help="train a model on labeled data", epilog=_EPILOG_TRAIN,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -119,6 +136,10 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("-n", type=int, default=200, help="how many rows (default 200)")
     g.add_argument("--text-column", help="column holding the text (default: detected)")
     _model_args(g)
+    g.add_argument("--no-formula-escape", dest="escape_formulas", action="store_false",
+                   help="keep text cells of a CSV/TSV output that begin with = + - @ tab or CR "
+                        "as they are (default: prefix them with ' so spreadsheets do not run "
+                        "them as formulas; numbers are never prefixed)")
 
     e = sub.add_parser("evaluate", help="evaluate a model on labeled data", epilog=_EPILOG_EVAL,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -202,12 +223,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         return {"score": _score, "train": _train, "evaluate": _evaluate, "info": _info,
                 "report": _report, "summarize": _summarize, "drivers": _drivers,
                 "suggest": _suggest, "convert": _convert}[args.command](args)
+    except (InputError, SchemaError) as exc:
+        _error(str(exc))
+        return 2
     except HeartscoreError as exc:
-        print(f"heartscore: error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return 1
     except KeyboardInterrupt:
         print("heartscore: interrupted; no output was written", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of stdout went away (`| head -1`): stop quietly
+        _silence_stdout()
+        return 141
+    except Exception as exc:
+        if os.environ.get("HEARTSCORE_DEBUG"):
+            raise
+        _error(f"unexpected {type(exc).__name__}: {exc}; no output was written. This is a bug:"
+               " please report it with the command you ran (HEARTSCORE_DEBUG=1 shows the "
+               "traceback)")
+        return 1
+
+
+def _error(message: str) -> None:
+    """Print an error on one line (a message from a library may hold line breaks)."""
+    print(f"heartscore: error: {' '.join(message.split())}", file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        if sys.stdout is sys.__stdout__ and sys.stdout is not None:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _load(args: argparse.Namespace):
@@ -216,11 +265,13 @@ def _load(args: argparse.Namespace):
 
 
 def _score(args: argparse.Namespace) -> int:
-    from .io import count_rows
+    from .io import count_rows, refuse_input_as_output
     from .scoring import ready_process, score_file
     from .analysis.summaries import summarize_file
     if args.summary and args.output == "-":
         raise InputError("--summary needs an output file, not stdout")
+    if args.summary:
+        refuse_input_as_output(args.summary, args.input, args.output)
     model = _load(args)
     jobs = args.jobs or os.cpu_count() or 1
     if jobs == 1:
@@ -236,7 +287,9 @@ def _score(args: argparse.Namespace) -> int:
                              output_format=args.output_format, chunksize=args.chunksize,
                              jobs=jobs, evidence=args.evidence,
                              encoding=args.encoding, sheet=args.sheet, resume=args.resume,
-                             progress=bar.update if bar else None)
+                             progress=bar.update if bar else None,
+                             escape_formulas=args.escape_formulas,
+                             language=None if args.language == "any" else args.language)
     finally:
         if bar is not None:
             bar.close()
@@ -252,20 +305,27 @@ def _score(args: argparse.Namespace) -> int:
             msg += f" (ids {', '.join(summary.error_ids[:5])}{', …' if summary.n_errors > 5 else ''})"
     if summary.truncated:
         msg += f"; {summary.truncated} texts truncated to 100,000 characters"
+    if summary.other_language:
+        msg += (f"; {summary.other_language} texts look written in another language than "
+                f"{args.language!r} (scored; flagged in heartscore_error)")
     if summary.replaced_bytes:
         msg += (f"; {summary.replaced_bytes} texts had undecodable bytes replaced (see "
                 "heartscore_error; try --encoding)")
     print(msg, file=sys.stderr)
     if args.summary:
         table = summarize_file(args.output, args.summary, group_by=args.group_by,
-                               signals=model.schema.signals)
+                               signals=model.schema.signals,
+                               escape_formulas=args.escape_formulas)
         print(f"wrote {len(table)} group(s) to {args.summary}", file=sys.stderr)
     return 0
 
 
 def _summarize(args: argparse.Namespace) -> int:
     from .analysis.summaries import summarize_file
-    table = summarize_file(args.input, args.output, group_by=args.group_by)
+    from .io import refuse_input_as_output
+    refuse_input_as_output(args.output, args.input)
+    table = summarize_file(args.input, args.output, group_by=args.group_by,
+                           escape_formulas=args.escape_formulas)
     small = int(table["small"].sum()) if len(table) else 0
     print(f"wrote {len(table)} group(s) to {args.output}"
           + (f"; {small} flagged small (< 30 scored rows)" if small else ""), file=sys.stderr)
@@ -317,8 +377,10 @@ def _config(args: argparse.Namespace):
 def _train(args: argparse.Namespace) -> int:
     from .corpus import file_sha256
     from .io import read_table
+    from .io import refuse_input_as_output
     from .persistence import PICKLE_SUFFIXES, save
     from .training import train
+    refuse_input_as_output(args.output, args.input)
     config = _config(args)
     df = read_table(args.input)
     model = train(df, config, name=Path(args.output).stem,
@@ -348,15 +410,16 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _suggest(args: argparse.Namespace) -> int:
-    from .io import detect_text_column, read_table, write_table
+    from .io import detect_text_column, read_table, refuse_input_as_output, write_table
     from .suggest import suggest
+    refuse_input_as_output(args.output, args.input)
     model = _load(args)
     df = read_table(args.input)
     col = args.text_column or detect_text_column(list(map(str, df.columns)), df.head(200))[0]
     if col not in df.columns:
         raise InputError(f"no column {col!r}; columns are {', '.join(map(str, df.columns))}")
     chosen = suggest(model, df, text_column=col, n=args.n)
-    write_table(chosen, args.output)
+    write_table(chosen, args.output, escape_formulas=args.escape_formulas)
     print(f"wrote the {len(chosen)} rows to label next to {args.output}", file=sys.stderr)
     return 0
 
@@ -471,6 +534,8 @@ def _convert(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from .analysis.report import write_report
+    from .io import refuse_input_as_output
+    refuse_input_as_output(args.output, args.input)
     options = {"group_by": args.group_by, "date_column": args.date_column,
                "text_column": args.text_column, "outcome": args.outcome,
                "outcome_type": args.outcome_type}

@@ -32,9 +32,11 @@ import pandas as pd
 
 from .errors import InputError
 from .io import (REPLACEMENT_NOTE, ChunkWriter, atomic_output, detect_format, detect_text_column,
-                 get_format, iter_chunks, join_files)
+                 get_format, iter_chunks, join_files, output_lock, refuse_input_as_output,
+                 remove_stale_parts, stdin_table)
 from .model import MAX_CHARS, Model
 from .labels import ERROR_COLUMN, MODEL_COLUMN
+from .language import LANGUAGE_NOTE, other_language
 
 __all__ = ["score_frame", "score_file", "ScoreSummary", "work_dir_for"]
 
@@ -51,6 +53,7 @@ class ScoreSummary:
     error_ids: list[str] = field(default_factory=list)
     truncated: int = 0
     replaced_bytes: int = 0
+    other_language: int = 0
     text_column: str = ""
     text_column_reason: str = ""
     output: str = ""
@@ -97,13 +100,27 @@ def _prepare(texts: pd.Series) -> tuple[list[str], np.ndarray, list[str | None],
 
 
 def _is_failure(note: str | None) -> bool:
-    return note is not None and not note.startswith(("truncated", REPLACEMENT_NOTE))
+    return note is not None and not note.startswith(("truncated", REPLACEMENT_NOTE,
+                                                      LANGUAGE_NOTE))
+
+
+def _flag_languages(valid: list[str], pos: np.ndarray, errors: list[str | None],
+                    language: str) -> int:
+    """Add a note to the rows whose text looks written in another language; their count."""
+    found = other_language(valid, language)
+    for p, code in zip(pos.tolist(), found):
+        if code is not None:
+            note = f"{LANGUAGE_NOTE}: looks like {code!r}, not {language!r} (scored anyway)"
+            errors[p] = note if errors[p] is None else f"{errors[p]}; {note}"
+    return sum(code is not None for code in found)
 
 
 def _score_chunk(model: Model, df: pd.DataFrame, text_column: str, evidence: bool,
-                 id_column: str | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
+                 id_column: str | None = None, language: str | None = None
+                 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     schema = model.schema
     valid, pos, errors, truncated, replaced = _prepare(df[text_column])
+    other = _flag_languages(valid, pos, errors, language) if language else 0
     scored = model.score_columns(valid, evidence=evidence)
     cols = schema.output_columns() + (["evidence"] if evidence else [])
     for c in cols:
@@ -121,7 +138,8 @@ def _score_chunk(model: Model, df: pd.DataFrame, text_column: str, evidence: boo
             counts[key] = counts.get(key, 0) + 1
             if id_column is not None and len(ids) < 20:
                 ids.append(str(df[id_column].iloc[i]))
-    return frame, {"errors": counts, "truncated": truncated, "replaced": replaced, "ids": ids}
+    return frame, {"errors": counts, "truncated": truncated, "replaced": replaced, "ids": ids,
+                   "other_language": other}
 
 
 def _typed_columns(scored: dict[str, Any], cols: list[str], pos: np.ndarray, n: int,
@@ -182,8 +200,33 @@ def ready_process(model: Model) -> None:
     gc.set_threshold(50_000, *gc.get_threshold()[1:])
 
 
-def _init(payload: bytes) -> None:
+def _die_with_parent(parent: int) -> None:
+    """End this worker when the process that started it ends, even by SIGKILL (which runs
+    no clean-up in the parent): on Linux the kernel sends SIGKILL (``PR_SET_PDEATHSIG``);
+    everywhere a daemon thread checks every half second that the parent is still there."""
+    import threading
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            threading.Event().wait(0.5)
+        os._exit(1)
+
+    if os.getppid() != parent:  # the parent died before we got here
+        os._exit(1)
+    threading.Thread(target=watch, name="heartscore-parent-watch", daemon=True).start()
+
+
+def _init(payload: bytes, parent: int | None) -> None:
     global _WORKER
+    _die_with_parent(os.getppid() if parent is None else parent)
     _WORKER = pickle.loads(payload)
     ready_process(_WORKER)
 
@@ -195,8 +238,9 @@ def _work(args: tuple) -> tuple[Any, dict[str, Any]]:
 
 def _score_and_finish(model: Model, index: int, df: pd.DataFrame, text_column: str,
                       evidence: bool, id_column: str | None,
-                      finish: Callable[[int, pd.DataFrame], Any]) -> tuple[Any, dict[str, Any]]:
-    frame, meta = _score_chunk(model, df, text_column, evidence, id_column)
+                      finish: Callable[[int, pd.DataFrame], Any],
+                      language: str | None = None) -> tuple[Any, dict[str, Any]]:
+    frame, meta = _score_chunk(model, df, text_column, evidence, id_column, language)
     return finish(index, frame), meta
 
 
@@ -204,32 +248,39 @@ def _keep_frame(index: int, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _write_chunk(work: Path, fmt: str, types: dict[str, str], index: int,
-                 frame: pd.DataFrame) -> int:
+def _write_chunk(work: Path, fmt: str, types: dict[str, str], escape_formulas: bool,
+                 index: int, frame: pd.DataFrame) -> int:
     """Write one scored chunk into the work folder (atomically); runs where it was scored,
     so a worker serialises its own rows and the parent only keeps the books."""
     with atomic_output(work / f"chunk-{index:06d}.{fmt}") as tmp, \
-            ChunkWriter(tmp, fmt, header=index == 0, types=types) as w:
+            ChunkWriter(tmp, fmt, header=index == 0, types=types,
+                        escape_formulas=escape_formulas) as w:
         w.write(frame)
     return len(frame)
 
 
 def _run(chunks: Iterator[tuple[int, pd.DataFrame]], model: Model, text_column: str,
          evidence: bool, id_column: str | None, jobs: int,
-         finish: Callable[[int, pd.DataFrame], Any] = _keep_frame):
+         finish: Callable[[int, pd.DataFrame], Any] = _keep_frame,
+         start_method: str | None = None, language: str | None = None):
     """``(finish(index, scored chunk), meta)`` in input order; ``jobs > 1`` scores (and
     finishes) chunks in worker processes that load the model once, with a bounded window
-    of pending chunks (flat memory)."""
+    of pending chunks (flat memory). Workers end when this process ends, even if killed."""
     if jobs == 1:
         for index, df in chunks:
-            yield _score_and_finish(model, index, df, text_column, evidence, id_column, finish)
+            yield _score_and_finish(model, index, df, text_column, evidence, id_column, finish,
+                                    language)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init,
-                             initargs=(pickle.dumps(model),)) as pool:
+    import multiprocessing
+    context = multiprocessing.get_context(start_method)
+    # with forkserver the workers' parent is the server: they watch whoever started them
+    parent = os.getpid() if context.get_start_method() != "forkserver" else None
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, mp_context=context,
+                             initargs=(pickle.dumps(model), parent)) as pool:
         pending: deque[Future] = deque()
         for index, df in chunks:
             pending.append(pool.submit(_work, (index, df, text_column, evidence, id_column,
-                                               finish)))
+                                               finish, language)))
             if len(pending) >= 2 * jobs:
                 yield pending.popleft().result()
         while pending:
@@ -244,11 +295,15 @@ def work_dir_for(output: str | os.PathLike) -> Path:
 
 
 def _fingerprint(path: Path) -> dict[str, Any]:
-    st = path.stat()
+    """The input's identity for ``--resume``: its path, size and the sha256 of every byte
+    (read in blocks: memory stays flat)."""
     h = hashlib.sha256()
+    size = 0
     with open(path, "rb") as fh:
-        h.update(fh.read(1 << 20))
-    return {"path": str(path.resolve()), "size": st.st_size, "head_sha256": h.hexdigest()}
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+            size += len(block)
+    return {"path": str(path.resolve()), "size": size, "sha256": h.hexdigest()}
 
 
 def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
@@ -257,13 +312,21 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
                fmt: str | None = None, output_format: str | None = None,
                chunksize: int = 5000, jobs: int = 1, evidence: bool = False,
                encoding: str | None = None, sheet: str | None = None, resume: bool = False,
-               progress: Callable[[int], None] | None = None) -> ScoreSummary:
+               progress: Callable[[int], None] | None = None,
+               escape_formulas: bool = True, start_method: str | None = None,
+               language: str | None = "en") -> ScoreSummary:
     """Score a file chunk by chunk into ``output`` with ``model`` (default: the shipped one);
     ``-`` reads stdin / writes stdout (CSV or JSON Lines; no resume).
 
     ``jobs > 1`` scores chunks in that many worker processes; the output is identical to
     ``jobs=1``. ``resume=True`` continues an interrupted run of the same input and options
     from its last completed chunk. ``progress(n_rows)`` is called after each chunk.
+    ``escape_formulas`` (default on) keeps spreadsheets from running texts of a CSV/TSV
+    output as formulas (see :func:`heartscore.io.formats.neutralise_formulas`).
+    ``start_method`` is the multiprocessing start method of the workers (``fork``,
+    ``spawn``, ``forkserver``; default: the platform's). Texts that look written in
+    another language than ``language`` are scored but flagged in ``heartscore_error``
+    (``None`` turns the check off; see :mod:`heartscore.language`).
     """
     if jobs < 1:
         raise InputError(f"jobs must be >= 1, got {jobs}")
@@ -274,16 +337,18 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
         raise InputError(f"chunksize must be >= 1, got {chunksize}")
     to_stdout = str(output) == "-"
     from_stdin = str(input) == "-"
-    in_fmt = fmt or ("csv" if from_stdin else None)
-    in_fmt = detect_format(input, in_fmt)
+    if from_stdin:
+        source, in_fmt = stdin_table(sys.stdin, fmt, encoding)
+    else:
+        source, in_fmt = input, detect_format(input, fmt)
     out_fmt = output_format or ("csv" if to_stdout else None)
     out_fmt = detect_format(output, out_fmt)
     if to_stdout and not get_format(out_fmt).streams:
         raise InputError(f"stdout output must be csv, tsv or jsonl, got {out_fmt}")
     if resume and (to_stdout or from_stdin):
         raise InputError("--resume needs a real input and output file, not '-'")
+    refuse_input_as_output(output, input)
     summary = ScoreSummary(output=str(output))
-    source = sys.stdin if from_stdin else input
     chunks = iter_chunks(source, fmt=in_fmt, chunksize=chunksize, encoding=encoding, sheet=sheet)
     first = next(chunks, None)
     if first is None:
@@ -308,6 +373,7 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
         summary.rows += n
         summary.truncated += meta["truncated"]
         summary.replaced_bytes += meta["replaced"]
+        summary.other_language += meta.get("other_language", 0)
         for k, v in meta["errors"].items():
             summary.errors[k] = summary.errors.get(k, 0) + v
         summary.error_ids.extend(meta["ids"][: max(0, 20 - len(summary.error_ids))])
@@ -315,8 +381,10 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
             progress(n)
 
     if to_stdout:
-        results = _run(enumerate(all_chunks()), model, text_column, evidence, id_column, jobs)
-        with ChunkWriter(sys.stdout, out_fmt, types=model.schema.column_types()) as writer:
+        results = _run(enumerate(all_chunks()), model, text_column, evidence, id_column, jobs,
+                       start_method=start_method, language=language)
+        with ChunkWriter(sys.stdout, out_fmt, types=model.schema.column_types(),
+                         escape_formulas=escape_formulas) as writer:
             for frame, meta in results:
                 writer.write(frame)
                 account(meta, len(frame))
@@ -324,32 +392,55 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
         summary.scored = summary.rows - summary.n_errors
         return summary
 
+    with output_lock(output):
+        return _score_into_file(input, output, model, all_chunks(), account, summary, in_fmt,
+                                out_fmt, chunksize, text_column, id_column, evidence, encoding,
+                                sheet, resume, jobs, escape_formulas, start_method, language)
+
+
+def _score_into_file(input: Any, output: Any, model: Model, chunks: Iterator[pd.DataFrame],
+                     account: Callable[[dict[str, Any], int], None], summary: ScoreSummary,
+                     in_fmt: str, out_fmt: str, chunksize: int, text_column: str,
+                     id_column: str | None, evidence: bool, encoding: str | None,
+                     sheet: str | None, resume: bool, jobs: int,
+                     escape_formulas: bool, start_method: str | None,
+                     language: str | None) -> ScoreSummary:
+    """The file half of :func:`score_file`, run while holding the output's lock."""
+    remove_stale_parts(output)
     work = work_dir_for(output)
-    options = {"input": _fingerprint(Path(input)), "format": in_fmt, "output_format": out_fmt,
+    from_stdin = str(input) == "-"  # (no resume from stdin: nothing to fingerprint)
+    options = {"input": "-" if from_stdin else _fingerprint(Path(input)), "format": in_fmt,
+               "output_format": out_fmt,
                "chunksize": chunksize, "text_column": text_column, "id_column": id_column,
-               "evidence": evidence, "encoding": encoding, "sheet": sheet, "model": model.id}
+               "evidence": evidence, "encoding": encoding, "sheet": sheet, "model": model.id,
+               "escape_formulas": escape_formulas, "language": language}
     done = _prepare_work_dir(work, options, resume)
-    # skip the chunks an interrupted run completed (re-reading the input, not re-scoring)
-    remaining = all_chunks()
-    for k in range(done):
-        skipped = next(remaining, None)
-        if skipped is None:
-            raise InputError(f"{work} records {done} chunks but the input has fewer; delete "
-                             "the folder and start again")
-        meta = json.loads((work / f"chunk-{k:06d}.json").read_text())
-        account(meta, len(skipped))
-        summary.resumed_rows += len(skipped)
-    summary.resumed_chunks = done
-    index = done
-    finish = functools.partial(_write_chunk, work, out_fmt, model.schema.column_types())
-    for n_rows, meta in _run(enumerate(remaining, start=done), model, text_column, evidence,
-                             id_column, jobs, finish):
-        (work / f"chunk-{index:06d}.json").write_text(json.dumps(meta))
-        _write_state(work, options, index + 1)
-        account(meta, n_rows)
-        index += 1
-    summary.chunks = index
-    join_files([work / f"chunk-{k:06d}.{out_fmt}" for k in range(index)], output, out_fmt)
+    try:
+        # skip the chunks an interrupted run completed (re-reading the input, not re-scoring)
+        for k in range(done):
+            skipped = next(chunks, None)
+            if skipped is None:
+                raise InputError(f"{work} records {done} chunks but the input has fewer; "
+                                 "rerun without --resume to start over")
+            meta = json.loads((work / f"chunk-{k:06d}.json").read_text())
+            account(meta, len(skipped))
+            summary.resumed_rows += len(skipped)
+        summary.resumed_chunks = done
+        index = done
+        finish = functools.partial(_write_chunk, work, out_fmt, model.schema.column_types(),
+                                   escape_formulas)
+        for n_rows, meta in _run(enumerate(chunks, start=done), model, text_column, evidence,
+                                 id_column, jobs, finish, start_method, language):
+            (work / f"chunk-{index:06d}.json").write_text(json.dumps(meta))
+            _write_state(work, options, index + 1)
+            account(meta, n_rows)
+            index += 1
+        summary.chunks = index
+        join_files([work / f"chunk-{k:06d}.{out_fmt}" for k in range(index)], output, out_fmt)
+    except Exception:
+        # a failure (not a kill or Ctrl-C, which --resume continues): nothing left behind
+        shutil.rmtree(work, ignore_errors=True)
+        raise
     shutil.rmtree(work, ignore_errors=True)
     summary.scored = summary.rows - summary.n_errors
     return summary
@@ -363,6 +454,10 @@ def _prepare_work_dir(work: Path, options: dict[str, Any], resume: bool) -> int:
         state = json.loads(state_path.read_text())
         if resume:
             if state["options"] != options:
+                if state["options"].get("input") != options["input"]:
+                    raise InputError("cannot resume: the input file changed since the "
+                                     "interrupted run (its sha256 differs); rerun without "
+                                     "--resume to start over")
                 diff = sorted(k for k in options if state["options"].get(k) != options[k])
                 raise InputError(f"cannot resume: the interrupted run used different "
                                  f"{', '.join(diff)}; rerun without --resume to start over")

@@ -122,11 +122,16 @@ def split_frame(df: pd.DataFrame, config: TrainConfig) -> dict[str, pd.DataFrame
         if len(parts["train"]) and len(parts["dev"]):
             return parts
     strat = df["polarity"].astype(str).str.lower()
-    rest, test = train_test_split(df, test_size=config.test_fraction, random_state=config.seed,
-                                  stratify=strat)
-    frac = config.dev_fraction / (1 - config.test_fraction)
-    train, dev = train_test_split(rest, test_size=frac, random_state=config.seed,
-                                  stratify=rest["polarity"].astype(str).str.lower())
+    try:
+        rest, test = train_test_split(df, test_size=config.test_fraction,
+                                      random_state=config.seed, stratify=strat)
+        frac = config.dev_fraction / (1 - config.test_fraction)
+        train, dev = train_test_split(rest, test_size=frac, random_state=config.seed,
+                                      stratify=rest["polarity"].astype(str).str.lower())
+    except ValueError as exc:  # too few rows per polarity for a stratified split
+        raise SchemaError(f"{len(df)} labeled rows are too few to split into train, dev and "
+                          f"test stratified on polarity ({exc}); label more rows, add a "
+                          "'split' column, or add --with-base; no model was written") from None
     return {"train": train, "dev": dev, "test": test}
 
 

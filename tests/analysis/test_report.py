@@ -310,7 +310,7 @@ def test_cli_report(scored, tmp_path, capsys):
     assert main(["report", str(src), "-o", str(out), "--group-by", "store",
                  "--date-column", "date", "--text-column", "text"]) == 0
     assert out.exists() and f"wrote {out}" in capsys.readouterr().err
-    assert main(["report", str(src), "-o", str(tmp_path / "x.html"), "--group-by", "shop"]) == 1
+    assert main(["report", str(src), "-o", str(tmp_path / "x.html"), "--group-by", "shop"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "no group column 'shop'" in err
     assert not (tmp_path / "x.html").exists()

@@ -84,7 +84,7 @@ def test_cli_by_and_learning_curve(corpus, tmp_path, capsys):
     assert "leave one group out" in text and "flipped" in text and "(pooled)" in text
     assert main(["evaluate", str(src), "--by", "group", "--cv", "3"]) == 2
     assert "not allowed with" in capsys.readouterr().err
-    assert main(["evaluate", str(src), "--learning-curve", "0,x"]) == 1
+    assert main(["evaluate", str(src), "--learning-curve", "0,x"]) == 2
     assert "row counts" in capsys.readouterr().err
     assert main(["evaluate", str(src), "--learning-curve", "0,50", "--json"]) == 0
     points = json.loads(capsys.readouterr().out)["points"]

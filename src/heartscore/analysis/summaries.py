@@ -233,11 +233,12 @@ def summarize_chunks(chunks: Iterable[pd.DataFrame], *, group_by: str | None = N
 
 def summarize_file(scored: str | os.PathLike, output: str | os.PathLike, *,
                    group_by: str | None = None, signals: Sequence[str] = CORE_SIGNALS,
-                   chunksize: int = 50_000) -> pd.DataFrame:
-    """Summarise a scored file into ``output`` (CSV/TSV/JSONL/Parquet/XLSX by extension)."""
+                   chunksize: int = 50_000, escape_formulas: bool = True) -> pd.DataFrame:
+    """Summarise a scored file into ``output`` (CSV/TSV/JSONL/Parquet/XLSX by extension);
+    ``escape_formulas`` as in :func:`heartscore.io.write_table`."""
     table = summarize_chunks(iter_chunks(scored, chunksize=chunksize), group_by=group_by,
                              signals=signals)
-    write_table(table, Path(output))
+    write_table(table, Path(output), escape_formulas=escape_formulas)
     return table
 
 

@@ -2,10 +2,12 @@
 functions that read and write through it (:mod:`heartscore.io.files`)."""
 from .files import (REPLACEMENT_NOTE, TEXT_COLUMN_HINTS, ChunkWriter, atomic_output, count_rows,
                     detect_format, detect_text_column, get_format, iter_chunks, join_files,
-                    read_table, write_table)
+                    output_lock, read_table, refuse_input_as_output, remove_stale_parts,
+                    stdin_table, write_table)
 from .formats import EXTENSIONS, FORMATS, Format, register, unregister
 
 __all__ = ["FORMATS", "EXTENSIONS", "Format", "REPLACEMENT_NOTE", "TEXT_COLUMN_HINTS",
            "ChunkWriter", "atomic_output", "count_rows", "detect_format", "detect_text_column",
-           "get_format", "iter_chunks", "join_files", "read_table", "register", "unregister",
+           "get_format", "iter_chunks", "join_files", "output_lock", "read_table",
+           "refuse_input_as_output", "register", "remove_stale_parts", "stdin_table", "unregister",
            "write_table"]

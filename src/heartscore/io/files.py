@@ -4,6 +4,7 @@ and the text-column guess. Knows files and formats, not models."""
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -12,12 +13,14 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import HeartscoreError, InputError
+from .cells import neutralise_formulas
 from .formats import EXTENSIONS, FORMATS, Format
 
 __all__ = ["REPLACEMENT_NOTE", "TEXT_COLUMN_HINTS", "detect_format", "get_format", "iter_chunks",
            "read_table", "write_table", "atomic_output", "ChunkWriter", "join_files",
-           "count_rows", "detect_text_column"]
+           "count_rows", "detect_text_column", "refuse_input_as_output", "output_lock",
+           "remove_stale_parts", "stdin_table"]
 
 #: Note on rows whose text holds U+FFFD (bytes that could not be decoded were replaced).
 REPLACEMENT_NOTE = "undecodable bytes replaced (U+FFFD); pass --encoding if the file is not UTF-8"
@@ -54,12 +57,61 @@ def iter_chunks(path: Any, *, fmt: str | None = None, chunksize: int = 10_000,
         if f.read_stream is None:
             streaming = ", ".join(n for n, g in FORMATS.items() if g.streams)
             raise InputError(f"standard input must be {streaming}, got {f.name}")
-        yield from f.read_stream(path, chunksize)
-        return
-    f = get_format(detect_format(path, fmt))
-    if not Path(str(path)).exists():
-        raise InputError(f"input file {path} does not exist; check the path")
-    yield from f.read(path, chunksize, encoding, sheet)
+        chunks, name = f.read_stream(path, chunksize), "standard input"
+    else:
+        f = get_format(detect_format(path, fmt))
+        if not Path(str(path)).exists():
+            raise InputError(f"input file {path} does not exist; check the path")
+        chunks, name = f.read(path, chunksize, encoding, sheet), str(path)
+    try:
+        yield from chunks
+    except HeartscoreError:
+        raise
+    except Exception as exc:  # a reader's own error (parser, zip, Arrow): one line, no traceback
+        detail = " ".join(str(exc).split())[:300] or type(exc).__name__
+        raise InputError(f"could not read {name} as {f.name}: {detail}; check the file, or "
+                         f"pass --format if it is not {f.name}") from exc
+
+
+class _Prefixed:
+    """A text stream with its first line already read put back in front (for sniffing)."""
+
+    def __init__(self, head: str, rest: Any) -> None:
+        self._head, self._rest = head, rest
+
+    def read(self, n: int = -1) -> str:
+        if not self._head:
+            return self._rest.read(n)
+        if n is None or n < 0:
+            out, self._head = self._head + self._rest.read(), ""
+        else:
+            out, self._head = self._head[:n], self._head[n:]
+        return out
+
+    def __iter__(self) -> Iterator[str]:
+        if self._head:
+            head, self._head = self._head, ""
+            yield head
+        yield from self._rest
+
+
+def stdin_table(stream: Any, fmt: str | None = None,
+                encoding: str | None = None) -> tuple[Any, str]:
+    """Standard input ready to read as a table, and its format: ``fmt`` when given, else
+    JSON Lines when the first line starts with ``{``, else CSV. A binary stream (``.buffer``
+    of stdin) is decoded with ``encoding`` (default UTF-8, a BOM skipped; undecodable bytes
+    replaced and flagged on their rows)."""
+    import io
+    raw = getattr(stream, "buffer", None)
+    if raw is not None:
+        from .formats import text_encoding
+        enc = text_encoding(None, encoding) if encoding else "utf-8-sig"
+        stream = io.TextIOWrapper(raw, encoding=enc, errors="replace", newline="")
+    if fmt:
+        return stream, get_format(fmt).name
+    head = stream.readline()
+    sniffed = "jsonl" if head.lstrip().startswith("{") else "csv"
+    return _Prefixed(head, stream), sniffed
 
 
 def read_table(path: str | os.PathLike, **kwargs: Any) -> pd.DataFrame:
@@ -69,11 +121,12 @@ def read_table(path: str | os.PathLike, **kwargs: Any) -> pd.DataFrame:
 
 
 def write_table(df: pd.DataFrame, path: str | os.PathLike, *, fmt: str | None = None,
-                types: Mapping[str, str] | None = None) -> Path:
-    """Write a table atomically (temporary file renamed into place)."""
+                types: Mapping[str, str] | None = None, escape_formulas: bool = True) -> Path:
+    """Write a table atomically (temporary file renamed into place); see
+    :class:`ChunkWriter` for ``escape_formulas``."""
     fmt = detect_format(path, fmt)
     with atomic_output(path) as tmp:
-        with ChunkWriter(tmp, fmt, types=types) as w:
+        with ChunkWriter(tmp, fmt, types=types, escape_formulas=escape_formulas) as w:
             w.write(df)
     return Path(path)
 
@@ -83,7 +136,8 @@ def atomic_output(path: str | os.PathLike) -> Iterator[str]:
     """Yield a temporary path beside ``path``; rename it into place only on success."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".part{path.suffix}")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                               suffix=f".part{path.suffix}")
     os.close(fd)
     umask = os.umask(0)
     os.umask(umask)
@@ -96,26 +150,100 @@ def atomic_output(path: str | os.PathLike) -> Iterator[str]:
             os.remove(tmp)
 
 
+def _part_pattern(path: Path) -> re.Pattern[str]:
+    # the names atomic_output gives its temporary files (mkstemp adds 8 characters)
+    return re.compile(rf"\.{re.escape(path.name)}\.[A-Za-z0-9_]{{8}}\.part{re.escape(path.suffix)}")
+
+
+def remove_stale_parts(path: str | os.PathLike) -> list[Path]:
+    """Remove temporary files that a killed writer of ``path`` left beside it (call it while
+    holding :func:`output_lock`); returns what was removed."""
+    path = Path(path)
+    pattern = _part_pattern(path)
+    gone = [p for p in path.parent.glob(".*.part*") if pattern.fullmatch(p.name)]
+    for p in gone:
+        p.unlink(missing_ok=True)
+    return gone
+
+
+def refuse_input_as_output(output: Any, *inputs: Any) -> None:
+    """Raise :class:`InputError` when ``output`` is one of ``inputs`` once paths are resolved
+    (relative paths, ``./``, symlinks, hard links): heartscore never overwrites its input.
+    ``-`` (stdin/stdout), streams and ``None`` are skipped."""
+    if output is None or hasattr(output, "write") or str(output) == "-":
+        return
+    out = Path(os.path.realpath(output))
+    for given in inputs:
+        if given is None or hasattr(given, "read") or str(given) == "-":
+            continue
+        src = Path(os.path.realpath(given))
+        same = out == src
+        if not same and out.exists() and src.exists():
+            same = os.path.samefile(out, src)
+        if same:
+            raise InputError(f"the output {output} is the input file {given}; heartscore never "
+                             "writes over its input: pass another -o path")
+
+
+@contextmanager
+def output_lock(path: str | os.PathLike) -> Iterator[Path]:
+    """Hold an exclusive lock on writing ``path`` (a ``.NAME.lock`` file beside it, removed
+    on release). A second holder is refused at once with :class:`InputError`: one run, one
+    output, never two runs mixing their rows."""
+    import fcntl
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = path.with_name(f".{path.name}.lock")
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise InputError(f"another heartscore run is writing {path} (it holds {lock.name});"
+                             " wait for it to finish, or write to another -o path") from None
+        try:
+            current = os.stat(lock).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            current = False
+        if current:  # not a lock file its previous holder removed meanwhile
+            break
+        os.close(fd)
+    try:
+        yield lock
+    finally:
+        try:
+            os.remove(lock)
+        finally:
+            os.close(fd)
+
+
 class ChunkWriter:
     """Append DataFrame chunks to one file of a registered format (or to an open text
     stream for a format that streams). ``header=False`` omits a CSV/TSV header (a
-    continuation); ``types`` fixes column types where the format stores them."""
+    continuation); ``types`` fixes column types where the format stores them;
+    ``escape_formulas`` (default on) prefixes text cells that a spreadsheet would run as
+    formulas with ``'`` in formats that spreadsheets open as text (CSV, TSV; see
+    :func:`~heartscore.io.formats.neutralise_formulas`)."""
 
     def __init__(self, path: Any, fmt: str, *, header: bool = True,
-                 types: Mapping[str, str] | None = None) -> None:
+                 types: Mapping[str, str] | None = None, escape_formulas: bool = True) -> None:
         self.path, self.fmt, self.header, self.types = path, fmt, header, types
+        self.escape_formulas = escape_formulas
         self._writer: Any = None
+        self._escape = False
 
     def __enter__(self) -> "ChunkWriter":
         f = get_format(self.fmt)
         if hasattr(self.path, "write") and not f.streams:
             raise InputError(f"{f.name} cannot be written to a stream")
         self._writer = f.writer(self.path, self.header, self.types)
+        self._escape = self.escape_formulas and f.escape_formulas
         return self
 
     def write(self, df: pd.DataFrame) -> None:
         """Append one chunk."""
-        self._writer.write(df)
+        self._writer.write(neutralise_formulas(df) if self._escape else df)
 
     def __exit__(self, *exc: Any) -> None:
         self._writer.close()

@@ -1,0 +1,56 @@
+"""Which texts are not written in the model's language, so that they can be flagged (they
+are still scored). A cheap screen first: texts too short to tell, and English texts holding
+one of a few function words that other languages do not use, are passed without a model.
+The rest go to py3langid (a small, maintained language identifier that ships its model),
+imported and loaded only when the first such text appears, once per process."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+__all__ = ["MIN_LETTERS", "MIN_PROBABILITY", "LANGUAGE_NOTE", "other_language"]
+
+#: Texts with fewer letters than this are too short to tell a language from.
+MIN_LETTERS = 20
+#: A text is flagged only when the identifier gives another language at least this probability.
+MIN_PROBABILITY = 0.9
+#: Start of the ``heartscore_error`` note on a flagged row.
+LANGUAGE_NOTE = "language"
+
+# English words that are not also common words of another language (not "to", "is", "we",
+# "was", "for", "in", "no", "me", "on": Czech, Dutch, Polish, German, Danish, Spanish, French)
+_ENGLISH = frozenset("""the and you with they this that have were very would been there what
+when could from just about because not but of my our your their which really didn't don't
+i'm it's""".split())
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+def _screened(text: str, language: str) -> bool:
+    """True when the text needs no identifier: too short, or plainly English."""
+    words = _WORD.findall(text.lower())
+    if sum(map(len, words)) < MIN_LETTERS:
+        return True
+    return language == "en" and not _ENGLISH.isdisjoint(words)
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def other_language(texts: Sequence[str], language: str = "en") -> list[str | None]:
+    """For each text, the language code it appears to be written in when that is not
+    ``language`` (with probability >= :data:`MIN_PROBABILITY`), else ``None``."""
+    if isinstance(texts, str):
+        raise TypeError("other_language takes a sequence of texts, not one string")
+    out: list[str | None] = []
+    for text in texts:
+        if _screened(text, language):
+            out.append(None)
+            continue
+        code, probability = _identifier().classify(text)
+        out.append(code if code != language and probability >= MIN_PROBABILITY else None)
+    return out
