@@ -76,12 +76,16 @@ def combine(n_boot: int) -> dict:
     import pandas as pd
     rows, before = [], None
     for k, (lever, change) in enumerate(STEPS):
+        if not (CACHE / f"step{k}.csv").exists():  # a step whose run was not completed
+            rows.append({"lever": lever, "settings": change, "kept": k in KEPT,
+                         "measured": False})
+            continue
         df = pd.read_csv(CACHE / f"step{k}.csv", keep_default_na=False)
         res = json.loads((CACHE / f"step{k}.json").read_text())
         gold = df
         pred = df[[f"pred_{c}" for c in ("polarity", "trust", "safety", "seen", "mattering")]]
         pred.columns = ["polarity", "trust", "safety", "seen", "mattering"]
-        row = {"lever": lever, "settings": change, "kept": k in KEPT,
+        row = {"lever": lever, "settings": change, "kept": k in KEPT, "measured": True,
                "sources_signals_mean": round(float(np.mean(
                    [r["heartscore"]["signals"]["value"] for r in res["per_source"].values()
                     if "value" in r["heartscore"]["signals"]])), 4),
@@ -96,7 +100,7 @@ def combine(n_boot: int) -> dict:
             else:
                 d, lo, hi = macro_f1_difference_interval(t, hits(before, what), p,
                                                          n_boot=n_boot)
-                prev = rows[-1][what]["after"]
+                prev = [r for r in rows if r["measured"]][-1][what]["after"]
                 row[what] = {"before": prev, "after": round(prev + d, 4),
                              "change": round(d, 4), "ci_low": round(lo, 4),
                              "ci_high": round(hi, 4)}
