@@ -342,7 +342,13 @@ def test_shipped_model_is_in_the_safe_format_and_agrees_with_its_corpus(model):
     from heartscore.persistence import model_format
     assert default_model_path().suffix == ".hsm" and model_format(default_model_path()) == "safe"
     card = model.card
-    assert card.corpus["sha256"] == file_sha256(corpus_path())
+    # every data file the model was trained on is named with the hash it had then
+    files = [card.corpus, *card.corpus.get("also", [])]
+    root = corpus_path().parents[1]
+    assert {f["file"] for f in files} == {"corpora/real/real.csv", "corpora/heartscore_corpus.csv",
+                                          "corpora/real/distant.csv"}
+    for f in files:
+        assert f["sha256"] == file_sha256(root / f["file"]), f["file"]
     assert default_model_path().name == card.artifact["file"]
     for key in ("versions", "schema", "config", "thresholds", "metrics"):
         assert getattr(card, key) is not None
