@@ -8,12 +8,13 @@ the model once (:func:`ready_process`) and end when their parent ends, even by S
 """
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import pickle
 import sys
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
@@ -26,7 +27,7 @@ from .labels import ERROR_COLUMN, MODEL_COLUMN
 from .language import LANGUAGE_NOTE, other_language
 from .model import MAX_CHARS, Model
 
-__all__ = ["score_chunk", "run", "ready_process", "is_failure"]
+__all__ = ["score_chunk", "run", "map_ordered", "ready_process", "is_failure"]
 
 
 def _prepare(texts: pd.Series) -> tuple[list[str], np.ndarray, list[str | None], int, int]:
@@ -169,15 +170,44 @@ def _init(payload: bytes, parent: int | None) -> None:
     ready_process(_WORKER)
 
 
-def _work(args: tuple) -> tuple[Any, dict[str, Any]]:
+def _work(args: tuple) -> Any:
     assert _WORKER is not None
-    return _score_and_finish(_WORKER, *args)
+    fn, item = args
+    return fn(_WORKER, item)
 
 
-def _score_and_finish(model: Model, index: int, df: pd.DataFrame, text_column: str,
+def map_ordered(model: Model, fn: Callable[[Model, Any], Any], items: Iterable[Any],
+                jobs: int = 1, start_method: str | None = None) -> Iterator[Any]:
+    """``fn(model, item)`` for each item, in input order: the one worker pool of heartscore.
+
+    ``jobs > 1`` runs ``fn`` in worker processes that load the model once
+    (:func:`ready_process`), with a bounded window of pending items (flat memory); workers
+    end when this process ends, even if it is killed. ``fn`` must be a module-level function
+    (workers receive it by reference)."""
+    if jobs == 1:
+        for item in items:
+            yield fn(model, item)
+        return
+    import multiprocessing
+    context = multiprocessing.get_context(start_method)
+    # with forkserver the workers' parent is the server: they watch whoever started them
+    parent = os.getpid() if context.get_start_method() != "forkserver" else None
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, mp_context=context,
+                             initargs=(pickle.dumps(model), parent)) as pool:
+        pending: deque[Future] = deque()
+        for item in items:
+            pending.append(pool.submit(_work, (fn, item)))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _score_and_finish(model: Model, item: tuple[int, pd.DataFrame], text_column: str,
                       evidence: bool, id_column: str | None,
                       finish: Callable[[int, pd.DataFrame], Any],
                       language: str | None = None) -> tuple[Any, dict[str, Any]]:
+    index, df = item
     frame, meta = score_chunk(model, df, text_column, evidence, id_column, language)
     return finish(index, frame), meta
 
@@ -187,28 +217,11 @@ def _keep_frame(index: int, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def run(chunks: Iterator[tuple[int, pd.DataFrame]], model: Model, text_column: str,
-         evidence: bool, id_column: str | None, jobs: int,
-         finish: Callable[[int, pd.DataFrame], Any] = _keep_frame,
-         start_method: str | None = None, language: str | None = None):
-    """``(finish(index, scored chunk), meta)`` in input order; ``jobs > 1`` scores (and
-    finishes) chunks in worker processes that load the model once, with a bounded window
-    of pending chunks (flat memory). Workers end when this process ends, even if killed."""
-    if jobs == 1:
-        for index, df in chunks:
-            yield _score_and_finish(model, index, df, text_column, evidence, id_column, finish,
-                                    language)
-        return
-    import multiprocessing
-    context = multiprocessing.get_context(start_method)
-    # with forkserver the workers' parent is the server: they watch whoever started them
-    parent = os.getpid() if context.get_start_method() != "forkserver" else None
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, mp_context=context,
-                             initargs=(pickle.dumps(model), parent)) as pool:
-        pending: deque[Future] = deque()
-        for index, df in chunks:
-            pending.append(pool.submit(_work, (index, df, text_column, evidence, id_column,
-                                               finish, language)))
-            if len(pending) >= 2 * jobs:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        evidence: bool, id_column: str | None, jobs: int,
+        finish: Callable[[int, pd.DataFrame], Any] = _keep_frame,
+        start_method: str | None = None, language: str | None = None):
+    """``(finish(index, scored chunk), meta)`` in input order, chunks scored (and finished)
+    by :func:`map_ordered`'s workers when ``jobs > 1``."""
+    work = functools.partial(_score_and_finish, text_column=text_column, evidence=evidence,
+                             id_column=id_column, finish=finish, language=language)
+    yield from map_ordered(model, work, chunks, jobs, start_method)
