@@ -5,9 +5,7 @@ whose ``score(X, y)`` keeps scikit-learn's meaning; the facade's ``score`` retur
 """
 from __future__ import annotations
 
-import pickle
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,10 +67,9 @@ class Model:
             raise InputError(f"n_process must be >= 1, got {n_process}")
         if n_process == 1 or len(texts) < 2 * batch_size:
             return [r for chunk in _chunks(texts, batch_size) for r in self._score_chunk(chunk)]
-        chunks = list(_chunks(texts, batch_size))
-        with ProcessPoolExecutor(max_workers=n_process, initializer=_init_worker,
-                                 initargs=(pickle.dumps(self),)) as pool:
-            return [r for part in pool.map(_score_in_worker, chunks) for r in part]
+        from .batch import map_ordered  # the one worker pool (imports this module)
+        parts = map_ordered(self, _score_results, _chunks(texts, batch_size), n_process)
+        return [r for part in parts for r in part]
 
     def score_columns(self, texts: Sequence[str], *, evidence: bool = False,
                       batch_size: int = 1024) -> dict[str, Any]:
@@ -143,14 +140,6 @@ def _chunks(items: list, size: int) -> Iterator[list]:
         yield items[i:i + size]
 
 
-_WORKER_MODEL: Model | None = None
-
-
-def _init_worker(payload: bytes) -> None:
-    global _WORKER_MODEL
-    _WORKER_MODEL = pickle.loads(payload)
-
-
-def _score_in_worker(texts: list[str]) -> list[Result]:
-    assert _WORKER_MODEL is not None
-    return _WORKER_MODEL._score_chunk(texts)
+def _score_results(model: Model, texts: list[str]) -> list[Result]:
+    """One chunk's Results (run in a worker by :meth:`Model.score_many`)."""
+    return model._score_chunk(texts)

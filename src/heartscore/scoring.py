@@ -13,32 +13,26 @@ continues from the last completed chunk: no row lost, none scored twice.
 from __future__ import annotations
 
 import functools
-import gc
 import hashlib
 import json
 import os
-import pickle
 import shutil
 import sys
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .io import (REPLACEMENT_NOTE, ChunkWriter, atomic_output, detect_format, detect_text_column,
+from .io import (ChunkWriter, atomic_output, detect_format, detect_text_column,
                  get_format, iter_chunks, join_files, output_lock, refuse_input_as_output,
                  remove_stale_parts, stdin_table)
-from .model import MAX_CHARS, Model
-from .labels import ERROR_COLUMN, MODEL_COLUMN
-from .language import LANGUAGE_NOTE, other_language
+from .batch import ready_process, run, score_chunk
+from .model import Model
 
-__all__ = ["score_frame", "score_file", "ScoreSummary", "work_dir_for"]
+__all__ = ["score_frame", "score_file", "ScoreSummary", "work_dir_for", "ready_process"]
 
 _STATE = "state.json"
 
@@ -72,99 +66,6 @@ class ScoreSummary:
         return self.rows - self.resumed_rows
 
 
-def _prepare(texts: pd.Series) -> tuple[list[str], np.ndarray, list[str | None], int, int]:
-    """Valid texts, their positions, a per-row error or note (None when clean), the number
-    of truncated texts and of texts with replaced (undecodable) bytes."""
-    errors: list[str | None] = []
-    valid, pos = [], []
-    truncated = replaced = 0
-    for i, t in enumerate(texts.tolist()):
-        if t is None or t is pd.NA or (isinstance(t, float) and np.isnan(t)):
-            errors.append("missing text")
-        elif not isinstance(t, str):
-            errors.append(f"not text ({type(t).__name__})")
-        elif not t.strip():
-            errors.append("empty text")
-        else:
-            notes = []
-            if len(t) > MAX_CHARS:
-                truncated += 1
-                notes.append(f"truncated: scored the first {MAX_CHARS} of {len(t)} characters")
-            if "\ufffd" in t:
-                replaced += 1
-                notes.append(REPLACEMENT_NOTE)
-            errors.append("; ".join(notes) or None)
-            valid.append(t)
-            pos.append(i)
-    return valid, np.asarray(pos, dtype=np.int64), errors, truncated, replaced
-
-
-def _is_failure(note: str | None) -> bool:
-    return note is not None and not note.startswith(("truncated", REPLACEMENT_NOTE,
-                                                      LANGUAGE_NOTE))
-
-
-def _flag_languages(valid: list[str], pos: np.ndarray, errors: list[str | None],
-                    language: str) -> int:
-    """Add a note to the rows whose text looks written in another language; their count."""
-    found = other_language(valid, language)
-    for p, code in zip(pos.tolist(), found):
-        if code is not None:
-            note = f"{LANGUAGE_NOTE}: looks like {code!r}, not {language!r} (scored anyway)"
-            errors[p] = note if errors[p] is None else f"{errors[p]}; {note}"
-    return sum(code is not None for code in found)
-
-
-def _score_chunk(model: Model, df: pd.DataFrame, text_column: str, evidence: bool,
-                 id_column: str | None = None, language: str | None = None
-                 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    schema = model.schema
-    valid, pos, errors, truncated, replaced = _prepare(df[text_column])
-    other = _flag_languages(valid, pos, errors, language) if language else 0
-    scored = model.score_columns(valid, evidence=evidence)
-    cols = schema.output_columns() + (["evidence"] if evidence else [])
-    for c in cols:
-        if c in df.columns:
-            raise InputError(f"input already has a column {c!r}; rename it before scoring")
-    added = _typed_columns(scored, cols, pos, len(df), schema)
-    frame = pd.concat([df.reset_index(drop=True), pd.DataFrame(added)], axis=1)
-    frame[ERROR_COLUMN] = errors
-    frame[MODEL_COLUMN] = model.id
-    counts: dict[str, int] = {}
-    ids: list[str] = []
-    for i, e in enumerate(errors):
-        if _is_failure(e):
-            key = e.split(" (")[0]
-            counts[key] = counts.get(key, 0) + 1
-            if id_column is not None and len(ids) < 20:
-                ids.append(str(df[id_column].iloc[i]))
-    return frame, {"errors": counts, "truncated": truncated, "replaced": replaced, "ids": ids,
-                   "other_language": other}
-
-
-def _typed_columns(scored: dict[str, Any], cols: list[str], pos: np.ndarray, n: int,
-                   schema) -> dict[str, Any]:
-    """The label columns for all ``n`` rows with the schema's column types, empty (nullable)
-    where a row was not scored: int columns Int64, float columns float64, bool boolean."""
-    types = schema.column_types()
-    unscored = np.ones(n, dtype=bool)
-    unscored[pos] = False
-    out: dict[str, Any] = {}
-    for c in cols:
-        kind, wrap = types[c], None
-        if kind == "int":
-            values, wrap = np.zeros(n, dtype=np.int64), pd.arrays.IntegerArray
-        elif kind == "bool":
-            values, wrap = np.zeros(n, dtype=bool), pd.arrays.BooleanArray
-        elif kind == "float":
-            values = np.full(n, np.nan)
-        else:
-            values = np.full(n, None, dtype=object)
-        values[pos] = scored[c]
-        out[c] = values if wrap is None else wrap(values, unscored.copy())
-    return out
-
-
 def score_frame(df: pd.DataFrame, text: str = "text", *, model: Model | None = None,
                 evidence: bool = False) -> pd.DataFrame:
     """Return ``df`` with the label columns added (same names as the CLI), index preserved.
@@ -179,72 +80,8 @@ def score_frame(df: pd.DataFrame, text: str = "text", *, model: Model | None = N
     if model is None:
         from .persistence import load
         model = load()
-    frame, _ = _score_chunk(model, df, text, evidence)
+    frame, _ = score_chunk(model, df, text, evidence)
     frame.index = df.index
-    return frame
-
-
-# ---------------------------------------------------------------------- worker processes
-_WORKER: Model | None = None
-
-
-def ready_process(model: Model) -> None:
-    """Prepare a process that will score many rows with ``model``: build its pipeline once
-    (the cue index, lexicon tables) and move everything loaded so far out of the garbage
-    collector's reach (``gc.freeze``); full collections otherwise re-walk the model's
-    hundreds of thousands of objects, ~10% of scoring time measured here. Young-generation
-    collections run 50x less often (scoring makes many short-lived, acyclic objects; ~4%).
-    For processes heartscore owns (the CLI, scoring workers), not a library user's session."""
-    model.score_columns(["warm up"])
-    gc.freeze()
-    gc.set_threshold(50_000, *gc.get_threshold()[1:])
-
-
-def _die_with_parent(parent: int) -> None:
-    """End this worker when the process that started it ends, even by SIGKILL (which runs
-    no clean-up in the parent): on Linux the kernel sends SIGKILL (``PR_SET_PDEATHSIG``);
-    everywhere a daemon thread checks every half second that the parent is still there."""
-    import threading
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-            import signal
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
-        except (OSError, AttributeError):
-            pass
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            threading.Event().wait(0.5)
-        os._exit(1)
-
-    if os.getppid() != parent:  # the parent died before we got here
-        os._exit(1)
-    threading.Thread(target=watch, name="heartscore-parent-watch", daemon=True).start()
-
-
-def _init(payload: bytes, parent: int | None) -> None:
-    global _WORKER
-    _die_with_parent(os.getppid() if parent is None else parent)
-    _WORKER = pickle.loads(payload)
-    ready_process(_WORKER)
-
-
-def _work(args: tuple) -> tuple[Any, dict[str, Any]]:
-    assert _WORKER is not None
-    return _score_and_finish(_WORKER, *args)
-
-
-def _score_and_finish(model: Model, index: int, df: pd.DataFrame, text_column: str,
-                      evidence: bool, id_column: str | None,
-                      finish: Callable[[int, pd.DataFrame], Any],
-                      language: str | None = None) -> tuple[Any, dict[str, Any]]:
-    frame, meta = _score_chunk(model, df, text_column, evidence, id_column, language)
-    return finish(index, frame), meta
-
-
-def _keep_frame(index: int, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
@@ -257,34 +94,6 @@ def _write_chunk(work: Path, fmt: str, types: dict[str, str], escape_formulas: b
                         escape_formulas=escape_formulas) as w:
         w.write(frame)
     return len(frame)
-
-
-def _run(chunks: Iterator[tuple[int, pd.DataFrame]], model: Model, text_column: str,
-         evidence: bool, id_column: str | None, jobs: int,
-         finish: Callable[[int, pd.DataFrame], Any] = _keep_frame,
-         start_method: str | None = None, language: str | None = None):
-    """``(finish(index, scored chunk), meta)`` in input order; ``jobs > 1`` scores (and
-    finishes) chunks in worker processes that load the model once, with a bounded window
-    of pending chunks (flat memory). Workers end when this process ends, even if killed."""
-    if jobs == 1:
-        for index, df in chunks:
-            yield _score_and_finish(model, index, df, text_column, evidence, id_column, finish,
-                                    language)
-        return
-    import multiprocessing
-    context = multiprocessing.get_context(start_method)
-    # with forkserver the workers' parent is the server: they watch whoever started them
-    parent = os.getpid() if context.get_start_method() != "forkserver" else None
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, mp_context=context,
-                             initargs=(pickle.dumps(model), parent)) as pool:
-        pending: deque[Future] = deque()
-        for index, df in chunks:
-            pending.append(pool.submit(_work, (index, df, text_column, evidence, id_column,
-                                               finish, language)))
-            if len(pending) >= 2 * jobs:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
 
 
 # ---------------------------------------------------------------------- files
@@ -381,7 +190,7 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
             progress(n)
 
     if to_stdout:
-        results = _run(enumerate(all_chunks()), model, text_column, evidence, id_column, jobs,
+        results = run(enumerate(all_chunks()), model, text_column, evidence, id_column, jobs,
                        start_method=start_method, language=language)
         with ChunkWriter(sys.stdout, out_fmt, types=model.schema.column_types(),
                          escape_formulas=escape_formulas) as writer:
@@ -429,7 +238,7 @@ def _score_into_file(input: Any, output: Any, model: Model, chunks: Iterator[pd.
         index = done
         finish = functools.partial(_write_chunk, work, out_fmt, model.schema.column_types(),
                                    escape_formulas)
-        for n_rows, meta in _run(enumerate(chunks, start=done), model, text_column, evidence,
+        for n_rows, meta in run(enumerate(chunks, start=done), model, text_column, evidence,
                                  id_column, jobs, finish, start_method, language):
             (work / f"chunk-{index:06d}.json").write_text(json.dumps(meta))
             _write_state(work, options, index + 1)
