@@ -115,8 +115,18 @@ def test_train_with_base_from_the_wheel(installed):
 
 
 def test_spacy_component_from_the_wheel(installed):
+    """spacy.blank() imports nothing of heartscore's but its spaCy-only factory module; the
+    component works with no sentencizer; a saved pipeline loads from another folder."""
     py, work = installed
-    code = ("import spacy; nlp = spacy.blank('en'); nlp.add_pipe('sentencizer'); "
+    code = ("import sys, spacy; nlp = spacy.blank('en'); "
+            "heavy = [m for m in ('heartscore.model', 'heartscore.spacy_component', 'sklearn', "
+            "'pandas') if m in sys.modules]; assert not heavy, heavy; "
             "nlp.add_pipe('heartscore'); doc = nlp('They lost my bag. Nobody called back.'); "
-            "print(doc._.heart.signals['trust'])")
-    assert _run([str(py), "-c", code], work, _clean_env()).stdout.strip() == "-1"
+            "print(doc._.heart.signals['trust'], len(list(doc.sents))); nlp.to_disk('pipe')")
+    assert _run([str(py), "-c", code], work, _clean_env()).stdout.split() == ["-1", "2"]
+    elsewhere = work / "elsewhere"
+    elsewhere.mkdir()
+    shutil.move(str(work / "pipe"), str(elsewhere / "pipe"))
+    code = ("import spacy; nlp = spacy.load('pipe'); "
+            "print(nlp('They lost my bag. Nobody called back.')._.heart.signals['trust'])")
+    assert _run([str(py), "-c", code], elsewhere, _clean_env()).stdout.strip() == "-1"
