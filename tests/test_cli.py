@@ -132,3 +132,18 @@ def test_importing_heartscore_warns_nothing():
     out = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True,
                          text=True, timeout=300)
     assert out.returncode == 0 and out.stderr == "", out.stderr
+
+
+def test_a_closed_stdout_is_no_traceback():
+    """`heartscore info | head -1`: 0.1.0 ended in a BrokenPipeError traceback."""
+    import os
+    import subprocess
+    import sys
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has left before anything is printed
+    try:
+        out = subprocess.run([sys.executable, "-m", "heartscore", "info"], stdout=write_end,
+                             stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert out.returncode == 141 and "Traceback" not in out.stderr, out.stderr

@@ -1,7 +1,8 @@
 """The ``heartscore`` command: a thin shell around library functions.
 
 ``main(argv)`` parses arguments, calls one library function per subcommand, prints what it
-returned and gives an exit code (0 ok, 1 bad input or model, 2 usage). Library code never
+returned and gives an exit code (0 ok, 1 bad input or model, 2 usage, 130 interrupted, 141
+stdout closed by its reader). Library code never
 prints or exits.
 """
 from __future__ import annotations
@@ -185,6 +186,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("heartscore: interrupted; no output was written", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # stdout's reader left (`| head`): stop quietly, as cat does
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the exit flush cannot raise again
+        return 141
 
 
 def _load(args: argparse.Namespace):
