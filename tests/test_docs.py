@@ -70,3 +70,11 @@ def test_every_command_and_exit_code_is_documented():
     assert codes == [0, 1, 2, 130, 141]
     assert [c for c in codes if not re.search(rf"^\| {c} \| \w", readme, flags=re.M)] == []
     assert "heartscore info" in readme and "--quiet" in readme
+
+
+def test_the_changelog_has_the_migration_notes():
+    log = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert log.startswith("# Changelog") and "## [Unreleased]" in log
+    notes = log.split("### Migrating from 0.1 to 0.2", 1)[1]
+    for topic in ("heartscore convert", ".hsm", "Output columns", "Exit codes", "141"):
+        assert topic in notes, topic
