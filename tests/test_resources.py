@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_checkout_paths(monkeypatch):
     monkeypatch.delenv(resources.MODEL_ENV, raising=False)
     assert resources.checkout_root() == ROOT
-    assert resources.shipped_model_path() == ROOT / "models" / "heartscore-0.1.0.hsm"
+    newest = sorted((ROOT / "models").glob("heartscore-*.hsm"))[-1]
+    assert resources.shipped_model_path() == newest
     assert default_model_path() == resources.shipped_model_path()
     assert resources.base_corpus_path() == ROOT / "corpora" / "heartscore_corpus.csv"
     assert corpus_path() == resources.base_corpus_path()
