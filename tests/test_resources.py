@@ -95,3 +95,13 @@ def test_no_file_relative_paths_in_the_package():
     offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "src" / "heartscore").rglob("*.py")
                  if pattern.search(p.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def test_the_licence_is_an_spdx_string_with_its_files():
+    """0.1.0 used the deprecated `license = {text = ...}` table, which the build warns about."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    project = meta["project"]
+    assert project["license"] == "MIT"
+    assert all(list(ROOT.glob(pattern)) for pattern in project["license-files"])
+    assert "MIT License" in (ROOT / "LICENSE").read_text(encoding="utf-8")
