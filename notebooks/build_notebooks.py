@@ -165,7 +165,8 @@ def mark(text: str, spans) -> str:
 
 
 for label, spans in r.evidence.items():
-    print(f"{label:10s}", mark(text, spans))
+    if spans:  # every label is a key; an empty tuple means no evidence
+        print(f"{label:10s}", mark(text, spans))
 """),
     md("""
 ### How the heart score and the confidence are made
@@ -233,6 +234,8 @@ The evidence of each text, marked (labels without evidence are neutral / 0):
 for t, res in zip(texts, results):
     print(t)
     for label, spans in res.evidence.items():
+        if not spans:
+            continue
         value = res.polarity if label == "polarity" else f"{res.signals[label]:+d}"
         print(f"    {label} {value}: {mark(t, spans)}")
 """),

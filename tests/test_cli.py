@@ -9,7 +9,7 @@ def test_score_contract(tmp_path, capsys):
     pd.DataFrame({"id": [1, 2], "text": ["Rude staff, never again.", "What time do you open?"],
                   "store": ["x", "y"]}).to_csv(src, index=False)
     out = tmp_path / "out.csv"
-    assert main(["score", str(src), "-o", str(out), "--text-column", "text", "--quiet"]) == 0
+    assert main(["score", str(src), "-o", str(out), "--text-column", "text"]) == 0
     df = pd.read_csv(out)
     assert list(df.columns[:3]) == ["id", "text", "store"]
     for c in ["polarity", "trust", "safety", "seen", "mattering", "heart_score",
@@ -168,3 +168,41 @@ def test_train_on_ten_rows_is_a_one_line_refusal(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "too few" in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_quiet_prints_nothing_when_every_row_was_scored(tmp_path, capsys):
+    """0.1.0's --quiet only hid the progress bar; the summary line was still printed."""
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"store": ["a", "b"], "text": ["Rude staff.", "Kind nurse."]}).to_csv(
+        src, index=False)
+    assert main(["score", str(src), "-o", str(tmp_path / "out.csv"), "--quiet", "--jobs", "1",
+                 "--summary", str(tmp_path / "sum.csv"), "--group-by", "store"]) == 0
+    assert capsys.readouterr() == ("", "")
+    assert len(pd.read_csv(tmp_path / "out.csv")) == 2
+    assert main(["score", str(src), "-o", str(tmp_path / "out2.csv"), "--jobs", "1"]) == 0
+    assert "scored 2 of 2 rows" in capsys.readouterr().err  # without --quiet: the summary
+
+
+def test_importing_heartscore_warns_nothing():
+    """No warning on import, pyspark and pandas 3 installed or not (a FutureWarning fails)."""
+    import subprocess
+    import sys
+    code = "import heartscore, heartscore.spark, heartscore.cli, heartscore.analysis; heartscore.Model"
+    out = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0 and out.stderr == "", out.stderr
+
+
+def test_a_closed_stdout_is_no_traceback():
+    """`heartscore info | head -1`: 0.1.0 ended in a BrokenPipeError traceback."""
+    import os
+    import subprocess
+    import sys
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has left before anything is printed
+    try:
+        out = subprocess.run([sys.executable, "-m", "heartscore", "info"], stdout=write_end,
+                             stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert out.returncode == 141 and "Traceback" not in out.stderr, out.stderr

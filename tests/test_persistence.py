@@ -3,6 +3,7 @@ pickles only on explicit trust, integrity and version checks before anything is 
 `convert` from a pickle to the safe format with the same predictions."""
 import hashlib
 import json
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -369,3 +370,15 @@ def test_skops_round_trip_and_untrusted_types_are_refused(model, tmp_path):
     card_path(evil).write_text(json.dumps(card))
     with pytest.raises(ModelCompatibilityError, match="does not trust"):
         load(evil)
+
+
+def test_saved_models_and_cards_get_the_usual_file_mode(tmp_path, model):
+    """0.1.0 wrote models and cards with mkstemp's 0600: unreadable by a scoring service
+    running as another user. Now 0666 less the umask, like any file the user writes."""
+    old = os.umask(0o022)
+    try:
+        written = [save(model, tmp_path / "m.hsm"), save(model, tmp_path / "m.joblib"),
+                   card_path(tmp_path / "m.joblib")]
+    finally:
+        os.umask(old)
+    assert [oct(p.stat().st_mode & 0o777) for p in written] == ["0o644"] * 3

@@ -188,3 +188,12 @@ def test_executor_with_other_library_versions_refuses_the_model():
     driver = {**_versions(), "scikit-learn": "0.1.0"}
     with pytest.raises(ModelCompatibilityError, match="driver has scikit-learn 0.1.0"):
         _worker_model(payload=None, key="other-versions", driver_versions=driver)
+
+
+def test_scoring_prints_no_pandas_3_warning(rows_df, model):
+    """0.1.0: with pandas >= 3, heartscore.spark.score() printed pyspark's FutureWarning."""
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        score(rows_df, "text", model=model).count()
+    assert [str(w.message) for w in caught if issubclass(w.category, FutureWarning)] == []

@@ -87,7 +87,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="continue an interrupted run from its last completed chunk")
     s.add_argument("--summary", metavar="FILE", help="also write per-group aggregates here")
     s.add_argument("--group-by", metavar="COL", help="group column for --summary")
-    s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.add_argument("--quiet", action="store_true",
+                   help="print nothing when every row was scored (no progress bar, no "
+                        "summary line); rows not scored are still reported")
     s.add_argument("--language", default="en", metavar="CODE",
                    help="flag texts that look written in another language than CODE (they "
                         "are scored anyway; default en, the model's language; 'any' turns "
@@ -127,6 +129,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="a cue file of your own (JSON, see heartscore/data/cues.json); its "
                         "labels become features. Repeat for more files")
     t.add_argument("--C", type=float, default=None, help="regularisation (default: config)")
+    t.add_argument("--quiet", action="store_true",
+                   help="no summary line on success (warnings are still printed)")
 
     g = sub.add_parser("suggest", help="rows the model is least sure about: label these next",
                        epilog="example:\n  heartscore suggest unlabeled.csv -n 200 -o to_label.csv",
@@ -311,12 +315,16 @@ def _score(args: argparse.Namespace) -> int:
     if summary.replaced_bytes:
         msg += (f"; {summary.replaced_bytes} texts had undecodable bytes replaced (see "
                 "heartscore_error; try --encoding)")
-    print(msg, file=sys.stderr)
+    problems = (summary.errors or summary.truncated or summary.replaced_bytes
+                or summary.other_language)
+    if not args.quiet or problems:
+        print(msg, file=sys.stderr)
     if args.summary:
         table = summarize_file(args.output, args.summary, group_by=args.group_by,
                                signals=model.schema.signals,
                                escape_formulas=args.escape_formulas)
-        print(f"wrote {len(table)} group(s) to {args.summary}", file=sys.stderr)
+        if not args.quiet or problems:
+            print(f"wrote {len(table)} group(s) to {args.summary}", file=sys.stderr)
     return 0
 
 
@@ -400,6 +408,8 @@ def _train(args: argparse.Namespace) -> int:
     if Path(args.output).suffix in PICKLE_SUFFIXES:
         print(f"heartscore: warning: {args.output} is a pickle: loading it will need "
               "--trust-model; a .hsm name writes the safe format", file=sys.stderr)
+    if args.quiet:
+        return 0
     m = model.card.metrics or {}
     pm, sm = m.get("polarity_macro_f1", {}), m.get("signal_macro_f1", {})
     print(f"wrote {args.output}; held-out {m.get('split', 'test')} polarity macro-F1 "

@@ -131,6 +131,7 @@ def save(model: Model, path: str | os.PathLike, *, card_extra: dict[str, Any] | 
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     os.close(fd)
     try:
+        safe_format.usual_mode(tmp)
         if path.suffix == ".skops":
             import skops.io as sio
             sio.dump(model.estimator, tmp)
@@ -325,6 +326,7 @@ def _minor(v: str) -> tuple[str, ...]:
 
 def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    safe_format.usual_mode(tmp)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(data, fh, indent=2, ensure_ascii=False, default=str)
         fh.write("\n")

@@ -15,9 +15,16 @@ Experience (:func:`experience`), the customer's emotional state: for good polari
 need met, none violated) or ``mixed`` (a core need violated); bad polarity is
 ``dissatisfied``, neutral polarity ``neutral``. Like the heart score it reads the four core
 signals only.
+
+Evidence shown to a reader (:func:`keep_evidence`): a span whose weight is under
+:data:`MIN_EVIDENCE_WEIGHT`, or made only of numbers, stop words and topic words (the
+shipped list ``data/topic_words.txt``: staff, room, flight, ...), is dropped; it explains
+nothing on its own. ``Result.evidence`` has every label of the schema as a key, with an
+empty tuple when there is no evidence for it.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -25,17 +32,52 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from .labels import CORE_SIGNALS, EXPERIENCE_COLUMN, EXPERIENCE_STATES, LabelSchema
+from .resources import package_file
 
 __all__ = ["Evidence", "Result", "build_results", "result_columns", "heart_score", "experience",
-           "confidence", "HEART_WEIGHTS",
-           "LOW_CONFIDENCE"]
+           "confidence", "HEART_WEIGHTS", "LOW_CONFIDENCE", "MIN_EVIDENCE_WEIGHT",
+           "KEPT_STOP_WORDS", "keep_evidence", "topic_words"]
 
 #: Weights of the heart score: polarity's p(good)-p(bad), then each core signal's p(+1)-p(-1).
 HEART_WEIGHTS: dict[str, float] = {"polarity": 0.40, **{s: 0.15 for s in CORE_SIGNALS}}
 #: A result whose confidence is below this is flagged ``low_confidence``.
 LOW_CONFIDENCE = 0.55
+#: Evidence spans whose weight (their share of the push towards the decided class) is under
+#: this are dropped (19% of the spans 0.1.0 showed were).
+MIN_EVIDENCE_WEIGHT = 0.15
+#: Words of spaCy's English stop list that carry meaning alone as evidence (negations,
+#: "well", "again", "enough"), so they are not counted as stop words by :func:`keep_evidence`.
+KEPT_STOP_WORDS = frozenset({"no", "not", "never", "nobody", "nothing", "none", "neither",
+                             "nor", "cannot", "n't", "without", "nowhere", "well", "again",
+                             "enough"})
+_WORD = re.compile(r"\w+")
+
+
+@functools.lru_cache(maxsize=1)
+def topic_words() -> frozenset[str]:
+    """The shipped topic-word list (``data/topic_words.txt``)."""
+    text = package_file("data", "topic_words.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not
+                     w.startswith("#"))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _explains(span: str) -> bool:
+    words = _WORD.findall(span.lower())
+    if not words:
+        return True  # emoji, "!!!", ":(": kept
+    topic = topic_words()
+    return not all(w.isdigit() or w in topic or (w in STOP_WORDS and w not in KEPT_STOP_WORDS)
+                   for w in words)
+
+
+def keep_evidence(span: str, weight: float) -> bool:
+    """Whether an evidence span is shown: weight at least :data:`MIN_EVIDENCE_WEIGHT` and not
+    made only of numbers, stop words (less :data:`KEPT_STOP_WORDS`) and :func:`topic_words`."""
+    return weight >= MIN_EVIDENCE_WEIGHT and _explains(span)
 
 
 @dataclass(frozen=True)
@@ -61,7 +103,8 @@ class Result:
     polarity: ``good``, ``bad`` or ``neutral``.
     signals: signal name → -1, 0 or +1.
     proba: label → {class: probability}; each label's probabilities sum to 1.
-    evidence: label → spans that drove a non-neutral polarity or a non-zero signal.
+    evidence: label → tuple of spans that drove a non-neutral polarity or a non-zero
+        signal; every label of the schema is a key (an empty tuple when there is none).
     heart_score: see the module docstring; in [-1, 1].
     confidence: mean over labels of the decided class's probability, in [0, 1].
     low_confidence: ``confidence < LOW_CONFIDENCE``.
@@ -78,6 +121,12 @@ class Result:
     low_confidence: bool
     model: str
     schema: LabelSchema = field(repr=False, compare=False, default_factory=LabelSchema)
+
+    def __post_init__(self) -> None:
+        # r.evidence["trust"] is a tuple for every label of the schema (empty when none)
+        ev = {label: tuple(self.evidence.get(label, ())) for label in self.schema.labels}
+        ev.update({k: tuple(v) for k, v in self.evidence.items() if k not in ev})
+        object.__setattr__(self, "evidence", ev)
 
     @property
     def experience(self) -> str:
@@ -233,6 +282,8 @@ def _evidence_json(texts: Sequence[str], cols: dict[str, Any],
         for i in shown[label].tolist():
             text = texts[i]
             for s, e, w in spans_of[i]:
+                if not keep_evidence(text[s:e], w):
+                    continue
                 parts[i].append(f'{head}{_json_str(text[s:e])}, "start": {s}, '
                                 f'"end": {e}, "weight": {float(w)!r}}}')
     return np.asarray(["[" + ", ".join(p) + "]" for p in parts], dtype=object)
@@ -243,7 +294,8 @@ def build_results(texts: Sequence[str], proba: Mapping[str, np.ndarray],
                   evidence: Mapping[str, list[list[tuple[int, int, float]]]],
                   schema: LabelSchema, model_id: str) -> list[Result]:
     """Results for a batch: one per text, in order. Evidence is kept only for labels whose
-    decided value is not neutral/0 (what a reader needs explained)."""
+    decided value is not neutral/0 (what a reader needs explained), and only spans that
+    pass :func:`keep_evidence`."""
     hearts = heart_score(proba, schema)
     conf = confidence(proba, labels, schema)
     out = []
@@ -257,9 +309,8 @@ def build_results(texts: Sequence[str], proba: Mapping[str, np.ndarray],
             value = pol if label == "polarity" else sig[label]
             if not _keep_evidence(label, value) or label not in evidence:
                 continue
-            spans = evidence[label][i]
-            if spans:
-                ev[label] = tuple(Evidence(text[s:e], s, e, w) for s, e, w in spans)
+            ev[label] = tuple(Evidence(text[s:e], s, e, w) for s, e, w in evidence[label][i]
+                              if keep_evidence(text[s:e], w))
         c = float(conf[i])
         out.append(Result(pol, sig, pr, ev, float(hearts[i]), c, c < LOW_CONFIDENCE, model_id,
                           schema))

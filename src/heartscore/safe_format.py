@@ -47,7 +47,7 @@ import numpy as np
 from .errors import ModelCompatibilityError, UnsupportedValueError
 
 __all__ = ["CONTAINER", "Encoded", "Container", "encode", "write", "open_container",
-           "is_container"]
+           "is_container", "usual_mode"]
 
 #: Name and version of the container format, written in every manifest.
 CONTAINER = {"name": "heartscore-safe-model", "version": 1}
@@ -209,6 +209,7 @@ def write(path: str | os.PathLike, payload: Encoded, card: Mapping[str, Any]) ->
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     os.close(fd)
     try:
+        usual_mode(tmp)
         with zipfile.ZipFile(tmp, "w") as zf:
             for name, data in [(MANIFEST, (json.dumps(manifest, indent=2) + "\n")
                                 .encode("utf-8")), *members.items()]:
@@ -443,3 +444,12 @@ def _sha256(data: bytes) -> str:
 def _payload_digest(hashes: Mapping[str, str]) -> str:
     text = json.dumps(sorted(hashes.items()), separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def usual_mode(path: str | os.PathLike) -> None:
+    """Give a file made by :func:`tempfile.mkstemp` (mode 0600) the mode a plain ``open``
+    would have given it (0666 less the umask, 0644 usually), so a saved model can be read
+    by the people and services it is shared with."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import pickle
 import uuid
+import warnings
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,10 @@ _MODELS: dict[str, Model] = {}
 _MAX_MODELS = 4
 #: Libraries whose version on the executors must match the driver's (the model is a pickle).
 _MATCHED = ("heartscore", "scikit-learn", "spacy")
+
+
+#: Start of pyspark's FutureWarning about pandas >= 3, silenced around heartscore's own call.
+_PANDAS3_WARNING = "PySpark does not yet fully support pandas"
 
 
 def _import_pyspark() -> Any:
@@ -141,7 +146,11 @@ def score(df: "DataFrame", text_col: str = "text", *, model: Model | None = None
                            driver_versions=_versions(), text_col=text_col, evidence=evidence,
                            batch_size=batch_size, columns=[f.name for f in out_schema.fields],
                            types=model.schema.column_types())
-    return df.mapInPandas(fn, schema=out_schema)
+    with warnings.catch_warnings():
+        # pyspark warns on each pandas-UDF call that it does not "fully support" pandas >= 3;
+        # this path is tested with pandas 3 (tests/test_spark.py), so for it the warning is noise
+        warnings.filterwarnings("ignore", message=_PANDAS3_WARNING, category=FutureWarning)
+        return df.mapInPandas(fn, schema=out_schema)
 
 
 def _versions() -> dict[str, str]:

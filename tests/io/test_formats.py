@@ -253,3 +253,16 @@ def test_any_table_of_texts_round_trips_with_the_formula_prefix_off(fmt, table, 
 
     for c in table.columns:
         assert cells(back[c]) == cells(table[c]), c
+
+
+@pytest.mark.parametrize("name, body", [
+    ("multi.csv", 'id,text\n1,"line one\nline two\nline three"\n2,"say ""hi""\nthen go"\n3,plain'),
+    ("multi.tsv", 'id\ttext\n1\t"a\nb"\n2\tc\n'),
+    ("multi.jsonl", '{"text": "a\\nb \\"q\\""}\n{"text": "c"}\n')])
+def test_row_count_for_the_progress_bar_is_rows_not_lines(name, body, tmp_path):
+    """0.1.0 counted newlines, so multi-line texts over-ran the progress bar's total."""
+    path = tmp_path / name
+    path.write_text(body, encoding="utf-8")
+    rows = sum(len(chunk) for chunk in get_format(detect_format(str(path))).read(
+        str(path), 1000, None, None))
+    assert count_rows(str(path)) == rows

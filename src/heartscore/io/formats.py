@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError
@@ -185,10 +186,22 @@ def _join_bytes(parts: list[Path], target: str) -> None:
                 shutil.copyfileobj(fh, out, 1 << 20)
 
 
-def _count_lines(path: str, header: bool) -> int | None:
-    """Newlines in the file (approximate for CSVs with quoted newlines)."""
+def _count_lines(path: str, header: bool, quoted: bool = True) -> int | None:
+    """Records in a line-based file: newlines (outside double quotes when ``quoted``: a
+    quoted CSV text may span lines; an escaped quote ``""`` toggles twice), plus a last
+    line without a newline. JSON Lines (``quoted=False``) escapes its newlines."""
+    n, inside, last = 0, 0, b"\n"
     with open(path, "rb") as fh:
-        n = sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b""))
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            a = np.frombuffer(block, dtype=np.uint8)
+            if quoted:
+                within = (np.cumsum(a == 34) + inside) & 1  # 1 inside quotes (34 is ")
+                n += int(np.count_nonzero((a == 10) & (within == 0)))
+                inside = int(within[-1])
+            else:
+                n += int(np.count_nonzero(a == 10))
+            last = block[-1:]
+    n += last != b"\n"
     return max(n - int(header), 0)
 
 
@@ -335,7 +348,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            _TsvWriter, _join_bytes, partial(_count_lines, header=True), streams=True,
            read_stream=partial(_stream_delimited, sep="\t"), escape_formulas=True),
     Format("jsonl", (".jsonl", ".ndjson", ".json"), _read_jsonl, _JsonlWriter, _join_bytes,
-           partial(_count_lines, header=False), streams=True, read_stream=_stream_jsonl),
+           partial(_count_lines, header=False, quoted=False), streams=True, read_stream=_stream_jsonl),
     Format("parquet", (".parquet", ".pq"), _read_parquet, _ParquetWriter, _join_parquet,
            _count_parquet),
     Format("xlsx", (".xlsx",), read_xlsx, XlsxWriter, join_xlsx, _unknown_count),
