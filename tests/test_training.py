@@ -47,6 +47,7 @@ def company_model(corpus):
     return train(_company(corpus), cfg), cfg
 
 
+@pytest.mark.slow  # trains with the whole base (written + real + distant): ~18 s
 def test_with_base_metrics_are_on_company_rows_only(company_model):
     from heartscore.training import MIN_DEV_ROWS
     m, _ = company_model
@@ -56,6 +57,7 @@ def test_with_base_metrics_are_on_company_rows_only(company_model):
     assert any("dev rows" in w for w in m.card.warnings) == (m.card.rows["dev"] < MIN_DEV_ROWS)
 
 
+@pytest.mark.slow  # trains with the whole base (written + real + distant): ~18 s
 def test_custom_signal_is_trained_and_carried_through(company_model, corpus):
     m, cfg = company_model
     assert m.schema.signals[-1] == "effort"

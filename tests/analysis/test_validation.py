@@ -67,6 +67,7 @@ def _marked(corpus: pd.DataFrame, n: int = 400) -> pd.DataFrame:
     return rows
 
 
+@pytest.mark.slow  # trains a model per curve point (~18 s)
 def test_learning_curve_rises_when_the_file_teaches_something_new(corpus, model):
     out = learning_curve(_marked(corpus), sizes=(0, 250), config=TrainConfig(min_df=1),
                          n_boot=20, base_model=model)
@@ -75,6 +76,7 @@ def test_learning_curve_rises_when_the_file_teaches_something_new(corpus, model)
     assert last["polarity"]["value"] > first["polarity"]["value"] + 0.1, out["points"]
 
 
+@pytest.mark.slow  # end to end: a model per group and per curve point (~20 s)
 def test_cli_by_and_learning_curve(corpus, tmp_path, capsys):
     from heartscore.cli import main
     src = tmp_path / "labels.csv"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from fuzz_inputs import cases
-from heartscore import cli
+from heartscore import cli, cli_commands
 from heartscore.io import read_table
 
 FORMATS = ("csv", "tsv", "jsonl", "parquet", "xlsx")
@@ -30,7 +30,7 @@ def _neutralised(text: str) -> str:
 
 
 def _run_cases(fmt: str, n: int, seed: int, model, tmp_path, capsys, monkeypatch) -> None:
-    monkeypatch.setattr(cli, "_load", lambda path: model)
+    monkeypatch.setattr(cli_commands, "_load", lambda path: model)
     src, out = tmp_path / f"in.{fmt}", tmp_path / "out.csv"
     outcomes = {0: 0, 2: 0}
     for name, data, texts in cases(fmt, n, seed):
