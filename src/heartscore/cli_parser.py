@@ -27,9 +27,18 @@ _TRUST_HELP = ("load a pickle (.joblib) model, which can run code inside it; onl
                "files whose source you trust (better: heartscore convert it once)")
 
 
+def _formula_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-formula-escape", dest="escape_formulas", action="store_false",
+                   help="keep text cells of a CSV/TSV output that begin with = + - @ tab or CR "
+                        "as they are (default: prefix them with ' so spreadsheets do not run "
+                        "them as formulas; numbers are never prefixed)")
+
+
 def _model_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", help=_MODEL_HELP)
     p.add_argument("--trust-model", action="store_true", help=_TRUST_HELP)
+
+
 _EPILOG_REPORT = """example:
   heartscore score examples/reviews.csv -o scored.csv --evidence
   heartscore report scored.csv -o report.html --group-by store --date-column date"""
@@ -84,10 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="flag texts that look written in another language than CODE (they "
                         "are scored anyway; default en, the model's language; 'any' turns "
                         "the check off)")
-    s.add_argument("--no-formula-escape", dest="escape_formulas", action="store_false",
-                   help="keep text cells of a CSV/TSV output that begin with = + - @ tab or CR "
-                        "as they are (default: prefix them with ' so spreadsheets do not run "
-                        "them as formulas; numbers are never prefixed)")
+    _formula_args(s)
 
     m = sub.add_parser("summarize", help="per-group aggregates of a scored file",
                        epilog="example:\n  heartscore summarize scored.csv --group-by store "
@@ -96,10 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("input", help="scored file written by `heartscore score`")
     m.add_argument("-o", "--output", required=True, help="summary file (CSV/JSONL/Parquet/XLSX)")
     m.add_argument("--group-by", metavar="COL", help="column to group by (default: all rows)")
-    m.add_argument("--no-formula-escape", dest="escape_formulas", action="store_false",
-                   help="keep text cells of a CSV/TSV output that begin with = + - @ tab or CR "
-                        "as they are (default: prefix them with ' so spreadsheets do not run "
-                        "them as formulas; numbers are never prefixed)")
+    _formula_args(m)
 
     t = sub.add_parser("train", help="train a model on labeled data", epilog=_EPILOG_TRAIN,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -130,10 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("-n", type=int, default=200, help="how many rows (default 200)")
     g.add_argument("--text-column", help="column holding the text (default: detected)")
     _model_args(g)
-    g.add_argument("--no-formula-escape", dest="escape_formulas", action="store_false",
-                   help="keep text cells of a CSV/TSV output that begin with = + - @ tab or CR "
-                        "as they are (default: prefix them with ' so spreadsheets do not run "
-                        "them as formulas; numbers are never prefixed)")
+    _formula_args(g)
 
     e = sub.add_parser("evaluate", help="evaluate a model on labeled data", epilog=_EPILOG_EVAL,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
