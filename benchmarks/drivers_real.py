@@ -211,14 +211,16 @@ def _findings(lines: list[dict]) -> str:
     n = len(lines)
     holds = sum(1 for s in lines if s["claim_holds"])
     undecided = sum(1 for s in lines if s["claim"].startswith("too few"))
-    gains = sum(1 for s in lines if not s["gain"].startswith("–")
-                and float(s["gain"].split("[")[1].split(",")[0]) > 0)
+    # a gain without an interval (its bootstrap fits failed, e.g. separation) is not counted
+    with_ci = [s for s in lines if "[" in s["gain"]]
+    gains = sum(1 for s in with_ci if float(s["gain"].split("[")[1].split(",")[0]) > 0)
     signs = [s["emotional_sign"] for s in lines]
     largest = max((float(s["gain"].split(" ")[0]) for s in lines
                    if not s["gain"].startswith("–")), default=float("nan"))
     return (f"In these {n} source-outcome pairs the claim holds in {holds}, does not hold in "
             f"{n - holds - undecided} and has too few rows to judge in {undecided}. The needs "
-            f"add to what polarity explains (gain interval above 0) in {gains} of {n}; the "
+            f"add to what polarity explains (gain interval above 0) in {gains} of {n} "
+            f"({n - len(with_ci)} without an interval); the "
             f"largest gain is {largest:.3f}. Emotionally satisfied rows do better than rationally "
             f"satisfied ones (interval clear of 0) in {signs.count(1)}, worse in "
             f"{signs.count(-1)}, and neither clearly in {n - signs.count(1) - signs.count(-1)}.")
