@@ -87,12 +87,26 @@ STUDIES = [
 ]
 
 
+def _training_ids() -> set[str]:
+    """Pool records the shipped model may have learned from: every record with a unit in
+    corpora/real/real.csv and every rating-labelled row of corpora/real/distant.csv (whose
+    polarity label *is* the outcome here). They are left out, so polarity is not judged on
+    rows whose rating it was trained on."""
+    real = pd.read_csv(ROOT / "corpora" / "real" / "real.csv", dtype=str, keep_default_na=False)
+    distant = pd.read_csv(ROOT / "corpora" / "real" / "distant.csv", dtype=str,
+                          keep_default_na=False)
+    ids = set(real["source_id"]) | set(real["id"]) | set(distant["id"])
+    # a Booking stay's two parts are separate pool records sharing the stay's key
+    return ids | {f"{i}-{part}" for i in real["source_id"] for part in ("pos", "neg")}
+
+
 def load(study: Study, data: Path, max_rows: int) -> tuple[pd.DataFrame, int, int]:
     """The source's records with an outcome (a seeded sample of at most ``max_rows``), the
     number of records and the number with an outcome."""
     records = [json.loads(line) for line in (data / f"{study.source}.jsonl").open()]
+    trained = _training_ids()
     rows = [{"id": r["id"], "text": r["text"], study.outcome: study.read(r.get("meta", {}))}
-            for r in records]
+            for r in records if r["id"] not in trained]
     df = pd.DataFrame(rows)
     with_outcome = df[df[study.outcome].notna()].reset_index(drop=True)
     if len(with_outcome) > max_rows:
@@ -259,7 +273,9 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "Written by `python benchmarks/drivers_real.py --write` from the sources in the "
         "team's shared `realdata` folder, scored with the shipped model "
-        f"`{model.id}`. Rows are drawn with a fixed seed, so a re-run on the same data and "
+        f"`{model.id}`, leaving out every record the model may have learned from (units of "
+        "`corpora/real/real.csv` and the rating-labelled rows of `corpora/real/distant.csv`). "
+        "Rows are drawn with a fixed seed, so a re-run on the same data and "
         "model writes this file again unchanged; the figures change when the model does "
         "(re-run it then).",
         "",
