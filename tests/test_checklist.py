@@ -54,25 +54,22 @@ def test_floor_is_recorded_for_the_shipped_model_and_every_group(model):
     assert set(FLOOR["patterns"]) == set(PATTERNS)
 
 
-@pytest.mark.parametrize("name", GROUPS)
-def test_pass_count_does_not_fall_below_the_floor(suite, name):
-    got = suite[name]
-    floor = FLOOR["floors"][name]
+def _check_floor(got: dict, floor: dict, what: str) -> None:
     assert got["total"] == floor["total"], "cases were added or removed: re-record the floor"
     failing = "\n".join(f"  {k}: {v}" for k, v in sorted(got["failing"].items()))
     assert got["passed"] >= floor["passed"], (
-        f"{name}: {got['passed']}/{got['total']} pass, floor {floor['passed']}; failing:\n{failing}")
+        f"{what}: {got['passed']}/{got['total']} pass, floor {floor['passed']}; "
+        f"failing:\n{failing}")
+
+
+@pytest.mark.parametrize("name", GROUPS)
+def test_pass_count_does_not_fall_below_the_floor(suite, name):
+    _check_floor(suite[name], FLOOR["floors"][name], name)
 
 
 @pytest.mark.parametrize("name", PATTERNS)
 def test_pattern_pass_count_does_not_fall_below_the_floor(by_pattern, name):
-    got = by_pattern[name]
-    floor = FLOOR["patterns"][name]
-    assert got["total"] == floor["total"], "cases were added or removed: re-record the floor"
-    failing = "\n".join(f"  {k}: {v}" for k, v in sorted(got["failing"].items()))
-    assert got["passed"] >= floor["passed"], (
-        f"pattern {name}: {got['passed']}/{got['total']} pass, floor {floor['passed']}; "
-        f"failing:\n{failing}")
+    _check_floor(by_pattern[name], FLOOR["patterns"][name], f"pattern {name}")
 
 
 def test_case_ids_are_unique():

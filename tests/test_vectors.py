@@ -66,3 +66,8 @@ def test_a_different_table_is_refused(docs):
 def test_unfitted_transform_is_refused(docs):
     with pytest.raises(ModelCompatibilityError, match="not fitted"):
         WordVectors().transform(docs)
+
+
+def test_fit_transform_equals_fit_then_transform(docs):
+    np.testing.assert_array_equal(WordVectors(weight=0.3).fit_transform(docs),
+                                  WordVectors(weight=0.3).fit(docs).transform(docs))

@@ -187,8 +187,8 @@ class HeartscoreClassifier(BaseEstimator):
         Xm = self.featurizer_.transform(docs)
         self.__dict__.pop("vectors_", None)
         if self.vector_weight:
-            self.vectors_ = WordVectors(weight=self.vector_weight).fit(docs)
-            Xm = sp.hstack([Xm, self.vectors_.transform(docs)], format="csr")
+            self.vectors_ = WordVectors(weight=self.vector_weight)
+            Xm = sp.hstack([Xm, self.vectors_.fit_transform(docs)], format="csr")
         self.heads_: dict[str, LogisticRegression] = {}
         for j, label in enumerate(schema.labels):
             classes = schema.classes(label)

@@ -209,12 +209,13 @@ def train(df: pd.DataFrame, config: TrainConfig | None = None, *, name: str = "h
             base = base.assign(kind="written")
         kind_weight = {"written": 1.0, "real": config.real_weight,
                        "distant": config.distant_weight}
-        base = base[base["kind"].map(kind_weight).fillna(1.0) > 0]
+        base = base.assign(_weight=base["kind"].map(kind_weight).fillna(1.0))
+        base = base[base["_weight"] > 0]
         bparts = split_frame(base, config)
         btr, bdev = bparts["train"], bparts["dev"]
         X_tr += btr["text"].tolist()
         Y_tr = np.vstack([Y_tr, labels_matrix(btr, schema)])
-        weights = np.concatenate([weights, btr["kind"].map(kind_weight).fillna(1.0).to_numpy()])
+        weights = np.concatenate([weights, btr["_weight"].to_numpy()])
         if len(dev) < MIN_DEV_ROWS:
             X_dev += bdev["text"].tolist()
             Y_dev = np.vstack([Y_dev, labels_matrix(bdev, schema)])

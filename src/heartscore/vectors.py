@@ -15,6 +15,7 @@ only the table's SHA-256 (never a path) and refuses a different table at transfo
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -38,7 +39,6 @@ TABLE = "vectors.npz"
 def load_table() -> tuple[dict[str, int], np.ndarray, str]:
     """The shipped table: word → row, the (words, dims) float32 vectors, and its SHA-256."""
     raw = package_file("data", TABLE).read_bytes()
-    import io
     with np.load(io.BytesIO(raw), allow_pickle=False) as z:
         words = z["words"].tolist()
         vectors = z["vectors"].astype(np.float32)
@@ -63,16 +63,27 @@ class WordVectors(TransformerMixin, BaseEstimator):
 
     def fit(self, docs: Sequence[Doc], y=None) -> "WordVectors":
         """Learn each column's mean and scale on ``docs``."""
+        self._fit_pooled(list(docs))
+        return self
+
+    def fit_transform(self, docs: Sequence[Doc], y=None) -> np.ndarray:
+        """``fit(docs).transform(docs)``, pooling the docs once."""
+        return self._scaled(self._fit_pooled(list(docs)))
+
+    def _fit_pooled(self, docs: list[Doc]) -> np.ndarray:
         _, vectors, digest = load_table()
         self.table_sha256_ = digest
         self.dims_ = int(vectors.shape[1])
-        pooled = self._pool(list(docs))
+        pooled = self._pool(docs)
         self.mean_ = pooled.mean(axis=0)
         scale = pooled.std(axis=0)
         scale[scale == 0] = 1.0
         self.scale_ = scale
         self.n_features_out_ = pooled.shape[1]
-        return self
+        return pooled
+
+    def _scaled(self, pooled: np.ndarray) -> np.ndarray:
+        return (pooled - self.mean_) / self.scale_ * self.weight
 
     def transform(self, docs: Sequence[Doc]) -> np.ndarray:
         """Docs → (n, dims or 2 × dims) standardised, weighted features."""
@@ -82,7 +93,7 @@ class WordVectors(TransformerMixin, BaseEstimator):
             raise ModelCompatibilityError(
                 "the shipped word-vector table differs from the one this model was trained "
                 "with; use the heartscore version the model was trained with, or retrain")
-        return (self._pool(list(docs)) - self.mean_) / self.scale_ * self.weight
+        return self._scaled(self._pool(list(docs)))
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """``vec:pos:<k>`` (words outside negation), then ``vec:neg:<k>``."""
