@@ -7,66 +7,32 @@ Logistic regression trained on log-loss gives probabilities that are already clo
 calibrated (the card reports Brier scores and reliability); decisions are then made by
 thresholds chosen on a dev split (:meth:`HeartscoreClassifier.tune_thresholds`), never on
 test. Without tuning, decisions are the arg-max class. The thresholds live in
-:mod:`heartscore.thresholds`, the evidence spans in :mod:`heartscore.evidence`.
+:mod:`heartscore.thresholds`, the evidence spans in :mod:`heartscore.evidence`; scoring
+(``predict_detailed``) is inherited from :mod:`heartscore.scorer`, which needs no
+scikit-learn.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
-from spacy.tokens import Doc
 
 from .errors import InputError, SchemaError
-from .evidence import evidence_spans, full_coef
-from .features import DocFeaturizer, Provenance
-from .labels import CORE_SIGNALS, DEFAULT_SCHEMA, LabelSchema
-from .nlp.annotator import COMPONENT_NAMES
-from .nlp.cues import Cue, CueSource, cues_to_dict, read_cues
-from .preprocess import NlpSpec, build_nlp, to_docs
-from .thresholds import choose_thresholds, decide
+from .features import DocFeaturizer
+from .labels import CORE_SIGNALS
+from .nlp.cues import CueSource, cues_to_dict
+from .scorer import MAX_VOCAB_STRINGS, Prediction, ScoringMixin, check_texts
+from .thresholds import choose_thresholds
 from .vectors import WordVectors
 
-__all__ = ["HeartscoreClassifier", "Prediction", "check_texts"]
-
-#: Strings in the scoring pipeline's vocabulary before it is rebuilt (flat memory on streams).
-MAX_VOCAB_STRINGS = 150_000
+__all__ = ["HeartscoreClassifier", "Prediction", "check_texts", "MAX_VOCAB_STRINGS"]
 
 
-@dataclass
-class Prediction:
-    """Everything one batch produces before it becomes Results.
-
-    ``proba[label]`` is (n, n_classes) in the schema's class order; ``labels[label]`` is the
-    decided class per text; ``evidence[label][i]`` lists (start, end, weight, source) spans.
-    """
-
-    proba: dict[str, np.ndarray]
-    labels: dict[str, np.ndarray]
-    evidence: dict[str, list[list[tuple[int, int, float]]]]
-
-
-def check_texts(texts: Any) -> list[str]:
-    """Validate a batch of texts: a sequence of strings, not a bare string."""
-    if isinstance(texts, (str, bytes)):
-        raise InputError("expected a sequence of texts, found a single string; use "
-                         "model.score(text) for one text or wrap it in a list")
-    try:
-        texts = list(texts)
-    except TypeError as exc:
-        raise InputError(f"expected a sequence of texts, found {type(texts).__name__}") from exc
-    for k, t in enumerate(texts):
-        if not isinstance(t, str):
-            raise InputError(f"expected text strings, found {type(t).__name__} at position {k}; "
-                             "convert or drop non-text rows (score_file reports them per row)")
-    return texts
-
-
-class HeartscoreClassifier(BaseEstimator):
+class HeartscoreClassifier(ScoringMixin, BaseEstimator):
     """Predicts polarity (3 classes) and each signal (-1/0/+1) from raw texts.
 
     Parameters
@@ -110,40 +76,6 @@ class HeartscoreClassifier(BaseEstimator):
         self.vector_weight = vector_weight
 
     # ------------------------------------------------------------------ helpers
-    def _schema(self) -> LabelSchema:
-        return LabelSchema.from_dict(self.schema) if self.schema else DEFAULT_SCHEMA
-
-    def _nlp(self):
-        nlp = getattr(self, "_nlp_obj", None)
-        if nlp is None:
-            spec = NlpSpec.from_dict(self.nlp) if self.nlp else NlpSpec()
-            # features use heartscore's own lemma table and no sentence boundaries, so the
-            # estimator's pipeline leaves both out (less memory, nothing to disable)
-            nlp = self._nlp_obj = build_nlp(replace(spec, lemmatizer=False, sentencizer=False))
-            nlp.get_pipe(COMPONENT_NAMES[0]).add_cues(self.extra_cues())
-        return nlp
-
-    def extra_cues(self) -> tuple[Cue, ...]:
-        """The cues this model matches beside the shipped ones: from ``cue_data_`` once
-        fitted, else read from ``cues``."""
-        data = getattr(self, "cue_data_", None)
-        if data is not None:
-            return read_cues(data)
-        return tuple(c for source in (self.cues or ()) for c in read_cues(source))
-
-    def to_docs(self, texts: Sequence[str]) -> list[Doc]:
-        """Run this estimator's spaCy pipeline over texts (only the pipes features need)."""
-        texts = check_texts(texts)
-        # heartscore's component is vectorised per batch: up to a few thousand docs per
-        # batch costs no memory (the Docs are all kept anyway) and saves per-batch overhead
-        size = max(self.batch_size, min(len(texts), 2048))
-        return list(to_docs(texts, self._nlp(), batch_size=size))
-
-    def __getstate__(self) -> dict:
-        state = self.__dict__.copy()
-        state.pop("_nlp_obj", None)  # never pickle spaCy; rebuilt from the spec on load
-        return state
-
     def __setstate__(self, state: dict) -> None:
         state.setdefault("cues", None)  # models saved before cue files had none
         state.setdefault("vector_weight", 0.0)  # nor word vectors
@@ -239,48 +171,6 @@ class HeartscoreClassifier(BaseEstimator):
         return float(np.mean(accs))
 
     # ------------------------------------------------------------------ heartscore API
-    def predict_detailed(self, X: Sequence[str] | Sequence[Doc], *, evidence: bool = True,
-                         top_k: int = 3) -> Prediction:
-        """Probabilities, decided labels and evidence spans for a batch of texts (or Docs).
-
-        A stream of millions of rows keeps adding one-off strings (ids, numbers, typos) to
-        spaCy's vocabulary; once it holds more than ``MAX_VOCAB_STRINGS`` the pipeline is
-        rebuilt with a fresh one, so memory stays flat. (spaCy's ``memory_zone`` does the
-        same per batch but, measured here, costs ~40% of throughput: it discards the
-        tokenizer's cache every time.)
-        """
-        self._check_fitted()
-        items = X if isinstance(X, (str, bytes)) else list(X)
-        if items and isinstance(items[0], Doc):
-            return self._predict_docs(items, evidence, top_k)
-        texts = check_texts(items)
-        nlp = getattr(self, "_nlp_obj", None)
-        if nlp is not None and len(nlp.vocab.strings) > MAX_VOCAB_STRINGS:
-            del self._nlp_obj  # a fresh vocabulary; old strings are freed with the old one
-        return self._predict_docs(self.to_docs(texts), evidence, top_k)
-
-    def _predict_docs(self, docs: list[Doc], evidence: bool, top_k: int) -> Prediction:
-        Xm, prov = self.featurizer_.transform_with_provenance(docs)
-        vectors = getattr(self, "vectors_", None)
-        if vectors is not None:  # dense columns after the sparse ones: provenance unchanged
-            Xm = sp.hstack([Xm, vectors.transform(docs)], format="csr")
-        schema = self._schema()
-        proba, labels, ev = {}, {}, {}
-        for label in schema.labels:
-            p = self.heads_[label].predict_proba(Xm)
-            p = _full_proba(p, self.heads_[label].classes_, len(schema.classes(label)))
-            proba[label] = p
-            idx = self.decide(label, p)
-            classes = np.array(schema.classes(label), dtype=object)
-            labels[label] = classes[idx]
-            if evidence:
-                ev[label] = self._evidence(label, prov, idx, len(docs), top_k)
-        return Prediction(proba, labels, ev)
-
-    def decide(self, label: str, p: np.ndarray) -> np.ndarray:
-        """Class indices from probabilities using this label's dev-tuned thresholds."""
-        return decide(label, p, getattr(self, "thresholds_", {}).get(label))
-
     def tune_thresholds(self, X_dev: Sequence[str], y_dev: Any, *,
                         neutral_cap: float | None = None) -> "HeartscoreClassifier":
         """Choose decision thresholds on a dev split: the neutral band for polarity
@@ -327,21 +217,6 @@ class HeartscoreClassifier(BaseEstimator):
                            for f in t.get_feature_names_out()], dtype=object)
 
     # ------------------------------------------------------------------ internals
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "heads_"):
-            from sklearn.exceptions import NotFittedError
-            raise NotFittedError("HeartscoreClassifier is not fitted yet; call fit(texts, y)")
-
-    def _evidence(self, label: str, prov: Provenance, idx: np.ndarray, n: int,
-                  top_k: int) -> list[list[tuple[int, int, float]]]:
-        """Spans that pushed each text towards its decided class, strongest first; only for
-        texts whose decision is not the neutral class (nothing to explain there)."""
-        classes = self._schema().classes(label)
-        neutral = classes.index("neutral") if label == "polarity" else classes.index(0)
-        return evidence_spans(full_coef(self.heads_[label], len(classes)), prov, idx,
-                              neutral, n, top_k)
-
-
 def _is_known(v: Any) -> bool:
     if v is None:
         return False
@@ -359,10 +234,3 @@ def _norm(v: Any, label: str) -> Any:
         return v
     return int(f) if f.is_integer() else f
 
-
-def _full_proba(p: np.ndarray, present: np.ndarray, n_classes: int) -> np.ndarray:
-    if p.shape[1] == n_classes:
-        return p
-    full = np.zeros((p.shape[0], n_classes))
-    full[:, present] = p
-    return full

@@ -24,7 +24,6 @@ def _load(args: argparse.Namespace):
 def _score(args: argparse.Namespace) -> int:
     from .io import count_rows, refuse_input_as_output
     from .scoring import ready_process, score_file
-    from .analysis.summaries import summarize_file
     if args.summary and args.output == "-":
         raise InputError("--summary needs an output file, not stdout")
     if args.summary:
@@ -73,6 +72,7 @@ def _score(args: argparse.Namespace) -> int:
     if not args.quiet or problems:
         print(msg, file=sys.stderr)
     if args.summary:
+        from .analysis.summaries import summarize_file
         table = summarize_file(args.output, args.summary, group_by=args.group_by,
                                signals=model.schema.signals,
                                escape_formulas=args.escape_formulas)

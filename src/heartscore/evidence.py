@@ -8,10 +8,14 @@ are kept.
 """
 from __future__ import annotations
 
-import numpy as np
-from sklearn.linear_model import LogisticRegression
+from typing import TYPE_CHECKING
 
-from .features import Provenance
+import numpy as np
+
+from .featurize import Provenance
+
+if TYPE_CHECKING:  # heads are duck-typed: coef_ and classes_ (scoring never imports sklearn)
+    from sklearn.linear_model import LogisticRegression
 
 __all__ = ["evidence_spans", "full_coef"]
 

@@ -5,19 +5,19 @@ whose ``score(X, y)`` keeps scikit-learn's meaning; the facade's ``score`` retur
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .card import ModelCard
-from .classifier import HeartscoreClassifier, check_texts
 from .errors import InputError
-from .evaluation import (bootstrap_ci, brier_score, label_report, polarity_macro_f1,
-                         reliability_table, signal_macro_f1)
 from .labels import LabelSchema
 from .results import Result, build_results, result_columns
+from .scorer import ScoringMixin, check_texts
+
+if TYPE_CHECKING:
+    from .classifier import HeartscoreClassifier
 
 __all__ = ["Model"]
 
@@ -25,17 +25,48 @@ __all__ = ["Model"]
 MAX_CHARS = 100_000
 
 
-@dataclass
 class Model:
-    """A fitted estimator plus its card (the record of how it was made)."""
+    """A fitted estimator plus its card (the record of how it was made).
 
-    estimator: HeartscoreClassifier
-    card: ModelCard = field(default_factory=ModelCard)
+    ``Model(estimator, card)``. A model loaded from a safe file scores with the file's
+    arrays alone (:class:`heartscore.scorer.Scorer`, numpy heads) and builds the
+    scikit-learn estimator, importing scikit-learn, only when ``model.estimator`` is first
+    asked for; results are the same either way."""
 
-    def __post_init__(self) -> None:
+    def __init__(self, estimator: HeartscoreClassifier | None = None,
+                 card: ModelCard | Mapping | None = None, *,
+                 scorer: ScoringMixin | None = None,
+                 load_estimator: Callable[[], HeartscoreClassifier] | None = None) -> None:
+        if estimator is None and (scorer is None or load_estimator is None):
+            raise InputError("Model needs an estimator, or a scorer and a way to load the "
+                             "estimator")
+        self._estimator = estimator
+        self._scorer = scorer
+        self._load_estimator = load_estimator
         # Models were built with a plain dict card before ModelCard: still accept one.
-        if isinstance(self.card, Mapping):
-            self.card = ModelCard.from_dict(self.card)
+        self.card = ModelCard.from_dict(card) if isinstance(card, Mapping) else (
+            card if card is not None else ModelCard())
+
+    @property
+    def estimator(self) -> HeartscoreClassifier:
+        """The scikit-learn estimator (:class:`~heartscore.classifier.HeartscoreClassifier`),
+        built from the model file on first use when the model was loaded for scoring."""
+        if self._estimator is None:
+            self._estimator = self._load_estimator()
+        return self._estimator
+
+    @estimator.setter
+    def estimator(self, value: HeartscoreClassifier) -> None:
+        self._estimator = value
+
+    @property
+    def scorer(self) -> ScoringMixin:
+        """What scores texts: the estimator once it exists (a refit is then scored as
+        refitted), else the loaded file's scoring state."""
+        return self._estimator if self._estimator is not None else self._scorer
+
+    def __repr__(self) -> str:
+        return f"Model(id={self.id!r})"
 
     @property
     def schema(self) -> LabelSchema:
@@ -82,7 +113,7 @@ class Model:
             return {c: np.zeros(0, dtype=object) for c in names}
         parts = []
         for chunk in _chunks(texts, batch_size):
-            pred = self.estimator.predict_detailed(chunk, evidence=evidence)
+            pred = self.scorer.predict_detailed(chunk, evidence=evidence)
             parts.append(result_columns(chunk, pred.proba, pred.labels,
                                         pred.evidence if evidence else None, self.schema))
         return {c: np.concatenate([p[c] for p in parts]) for c in names}
@@ -90,7 +121,7 @@ class Model:
     def _score_chunk(self, texts: list[str]) -> list[Result]:
         if not texts:
             return []
-        pred = self.estimator.predict_detailed(texts, evidence=True)
+        pred = self.scorer.predict_detailed(texts, evidence=True)
         return build_results(texts, pred.proba, pred.labels, pred.evidence, self.schema, self.id)
 
     # ------------------------------------------------------------------ evaluation
@@ -98,13 +129,15 @@ class Model:
         """Per-label P/R/F1, confusion, Brier and reliability, plus polarity macro-F1 and the
         signal-class macro-F1 with bootstrap 95% intervals. ``labels`` is (n, labels) in the
         schema's order (polarity, then signals)."""
+        from .evaluation import (bootstrap_ci, brier_score, label_report, polarity_macro_f1,
+                                 reliability_table, signal_macro_f1)
         texts = check_texts(texts)
         schema = self.schema
         Y = np.asarray(labels, dtype=object)
         if Y.shape != (len(texts), len(schema.labels)):
             raise InputError(f"expected labels of shape ({len(texts)}, {len(schema.labels)}) "
                              f"({', '.join(schema.labels)}); found {Y.shape}")
-        pred = self.estimator.predict_detailed(texts, evidence=False)
+        pred = self.scorer.predict_detailed(texts, evidence=False)
         report: dict[str, Any] = {"n": len(texts), "labels": {}}
         for j, label in enumerate(schema.labels):
             classes = list(schema.classes(label))

@@ -17,46 +17,71 @@ available as an export: heartscore refuses one with any type outside
 """
 from __future__ import annotations
 
+import functools
+import importlib
 import json
 import os
 import platform
 import tempfile
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import joblib
-from sklearn.linear_model import LogisticRegression
-
 from . import safe_format
 from .card import ModelCard
-from .classifier import HeartscoreClassifier
-from .corpus import file_sha256
 from .errors import ModelCompatibilityError
-from .features import DocFeaturizer
 from .model import Model
 from .resources import shipped_model_path
-from .vectors import WordVectors
+from .scorer import Scorer
 
 __all__ = ["save", "load", "read_card", "convert", "model_format", "card_path", "versions",
            "default_model_path", "FORMAT", "SAFE_SUFFIX", "PICKLE_SUFFIXES", "SAFE_CLASSES",
-           "TRUSTED_TYPES"]
+           "SCORING_CLASSES", "TRUSTED_TYPES"]
 
 FORMAT = {"name": "heartscore-model", "version": 1}
 #: The extension of the safe model format (the default of ``save`` and ``train``).
 SAFE_SUFFIX = ".hsm"
 #: Extensions saved and loaded as pickles (joblib): loading one needs ``trusted=True``.
 PICKLE_SUFFIXES = (".joblib", ".pkl", ".pickle")
+class _Classes(Mapping):
+    """Tag → class, each class imported when first looked up: loading a model imports
+    only the classes its file names (and scoring, through :data:`SCORING_CLASSES`, no
+    scikit-learn at all)."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self._names = names
+
+    def __getitem__(self, tag: str) -> type:
+        module, _, attr = self._names[tag].partition(":")
+        return getattr(importlib.import_module(module, __package__), attr)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
 #: The classes a safe model file may contain, by the tag the file names them with. To let
 #: a new class into saved models, add one entry here (the tag is written into files: never
-#: rename or reuse one).
-SAFE_CLASSES: dict[str, type] = {
-    "HeartscoreClassifier": HeartscoreClassifier,
-    "DocFeaturizer": DocFeaturizer,
-    "LogisticRegression": LogisticRegression,
-    "WordVectors": WordVectors,
-}
+#: rename or reuse one), and one to :data:`SCORING_CLASSES`.
+SAFE_CLASSES: Mapping[str, type] = _Classes({
+    "HeartscoreClassifier": ".classifier:HeartscoreClassifier",
+    "DocFeaturizer": ".features:DocFeaturizer",
+    "LogisticRegression": "sklearn.linear_model:LogisticRegression",
+    "WordVectors": ".vectors:WordVectors",
+})
+#: The same tags rebuilt for scoring only: the fitted state without scikit-learn (numpy
+#: heads, :mod:`heartscore.linear`). ``load`` scores with these and builds the
+#: :data:`SAFE_CLASSES` estimator only when ``model.estimator`` is used.
+SCORING_CLASSES: Mapping[str, type] = _Classes({
+    "HeartscoreClassifier": ".scorer:Scorer",
+    "DocFeaturizer": ".featurize:LoadedFeaturizer",
+    "LogisticRegression": ".linear:LinearHead",
+    "WordVectors": ".vectors:WordVectors",  # (a model with word vectors imports sklearn)
+})
 #: The only non-standard types a heartscore .skops file may contain (skops trusts numpy,
 #: scipy and scikit-learn types itself).
 TRUSTED_TYPES = ("builtins.frozenset", "heartscore.classifier.HeartscoreClassifier",
@@ -65,20 +90,23 @@ TRUSTED_TYPES = ("builtins.frozenset", "heartscore.classifier.HeartscoreClassifi
 
 def versions() -> dict[str, str]:
     """Versions of the libraries a model depends on."""
-    import sklearn
-    import spacy
+    return dict(_versions())
+
+
+@functools.lru_cache(maxsize=1)
+def _versions() -> tuple[tuple[str, str], ...]:
+    # installed distributions' metadata: no need to import scikit-learn to check a card
+    from importlib.metadata import version
 
     from . import __version__
     try:
-        import vaderSentiment  # noqa: F401
-        from importlib.metadata import version
         vader = version("vaderSentiment")
         lookups = version("spacy-lookups-data")
     except Exception:  # pragma: no cover
         vader = lookups = "unknown"
-    return {"heartscore": __version__, "scikit-learn": sklearn.__version__,
-            "spacy": spacy.__version__, "vaderSentiment": vader, "spacy-lookups-data": lookups,
-            "python": platform.python_version()}
+    return (("heartscore", __version__), ("scikit-learn", version("scikit-learn")),
+            ("spacy", version("spacy")), ("vaderSentiment", vader),
+            ("spacy-lookups-data", lookups), ("python", platform.python_version()))
 
 
 def card_path(path: str | os.PathLike) -> Path:
@@ -136,7 +164,9 @@ def save(model: Model, path: str | os.PathLike, *, card_extra: dict[str, Any] | 
             import skops.io as sio
             sio.dump(model.estimator, tmp)
         else:
+            import joblib
             joblib.dump(model.estimator, tmp, compress=3)
+        from .corpus import file_sha256
         card = replace(card, artifact={"file": path.name, "sha256": file_sha256(tmp),
                                        "bytes": os.path.getsize(tmp)})
         _write_json_atomic(card_path(path), card.to_dict())
@@ -163,12 +193,13 @@ def load(path: str | os.PathLike | None = None, *, trusted: bool = False) -> Mod
     if kind == "safe":
         container = safe_format.open_container(path)
         card = _container_card(container)
-        estimator = container.decode(SAFE_CLASSES)
-        if not isinstance(estimator, HeartscoreClassifier):
-            raise ModelCompatibilityError(f"{path.name} holds a {type(estimator).__name__}, "
+        scorer = container.decode(SCORING_CLASSES)
+        if not isinstance(scorer, Scorer):
+            raise ModelCompatibilityError(f"{path.name} holds a {type(scorer).__name__}, "
                                           "not a heartscore estimator; the file was altered")
-        _check_self_contained(estimator, path.name, trusted)
-        return Model(estimator, card)
+        _check_self_contained(scorer, path.name, trusted)
+        return Model(card=card, scorer=scorer,
+                     load_estimator=functools.partial(_safe_estimator, path, card))
     if kind == "pickle" and not trusted:
         raise _untrusted_pickle(path)
     card = _card_beside(path)
@@ -176,11 +207,27 @@ def load(path: str | os.PathLike | None = None, *, trusted: bool = False) -> Mod
         estimator = _load_skops(path)
         _check_self_contained(estimator, path.name, trusted)
         return Model(estimator, card)
+    import joblib
     try:
         estimator = joblib.load(path)
     except Exception as exc:  # corrupted pickles raise many kinds of errors
         raise ModelCompatibilityError(f"could not unpickle {path.name}: {exc}") from exc
     return Model(estimator, card)
+
+
+def _safe_estimator(path: Path, card: ModelCard):
+    """The scikit-learn estimator of a safe model file (for ``model.estimator``), from
+    the same bytes the model was loaded from (the payload hash is checked again)."""
+    from .classifier import HeartscoreClassifier
+    container = safe_format.open_container(path)
+    if container.digest != (card.artifact or {}).get("sha256"):
+        raise ModelCompatibilityError(f"{path.name} changed since the model was loaded from "
+                                      "it; load it again")
+    estimator = container.decode(SAFE_CLASSES)
+    if not isinstance(estimator, HeartscoreClassifier):
+        raise ModelCompatibilityError(f"{path.name} holds a {type(estimator).__name__}, "
+                                      "not a heartscore estimator; the file was altered")
+    return estimator
 
 
 def read_card(path: str | os.PathLike | None = None, *, trusted: bool = False) -> ModelCard:
@@ -262,6 +309,7 @@ def _card_beside(path: Path) -> ModelCard:
     except TypeError as exc:  # valid JSON, but a list or a string rather than an object
         raise ModelCompatibilityError(f"model card {cpath} is not a card ({exc})") from exc
     check_card(card)
+    from .corpus import file_sha256  # (pandas: only for pickles and skops files)
     digest = file_sha256(path)
     expected = (card.artifact or {}).get("sha256")
     if digest != expected:

@@ -199,10 +199,10 @@ class HeartscoreComponent:
             return []
         model = self.model
         if self._annotator is None:  # the model's own cue files too, if it was trained with any
-            self._annotator = Annotator().add_cues(model.estimator.extra_cues())
+            self._annotator = Annotator().add_cues(model.scorer.extra_cues())
         self._annotator.annotate(docs)
         texts = [d.text for d in docs]
-        pred = model.estimator.predict_detailed(docs, evidence=True)
+        pred = model.scorer.predict_detailed(docs, evidence=True)
         cols = result_columns(texts, pred.proba, pred.labels, pred.evidence, model.schema)
         names = [c for c in cols if c != "evidence"]
         schema = model.schema.to_dict()

@@ -8,7 +8,6 @@ arg-max class.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.metrics import f1_score
 
 __all__ = ["decide", "choose_thresholds"]
 
@@ -47,6 +46,7 @@ def choose_thresholds(label: str, truth: np.ndarray, p: np.ndarray, *,
     ``neutral_cap``: the neutral band may call at most this share of the gold good/bad dev
     rows neutral; the best macro-F1 band within the cap wins (the narrowest band when none
     meets it)."""
+    from sklearn.metrics import f1_score  # fitting only: scoring never imports it
     if label == "polarity":
         grid = list(_NEUTRAL_GRID if neutral_cap is None else _CAPPED_GRID)
         if neutral_cap is not None:
