@@ -1,3 +1,4 @@
+import os
 import json
 
 import pandas as pd
@@ -260,3 +261,16 @@ def test_workers_die_with_their_parent_when_it_is_sigkilled(tmp_path, start_meth
     for p in left:
         p.kill()
     assert not left, f"{len(left)} of {len(workers)} worker(s) outlived their parent"
+
+
+def _pid_of_scorer(model, item):
+    return os.getpid()
+
+
+def test_one_chunk_is_scored_here_and_forked_workers_share_the_loaded_model(model):
+    """A small input (one chunk) starts no worker; with fork, workers start from this
+    process's loaded model (no pickling, no second load) and score in other processes."""
+    from heartscore.batch import map_ordered
+    assert list(map_ordered(model, _pid_of_scorer, ["one chunk"], jobs=2)) == [os.getpid()]
+    pids = list(map_ordered(model, _pid_of_scorer, range(6), jobs=2, start_method="fork"))
+    assert len(pids) == 6 and os.getpid() not in pids

@@ -163,9 +163,13 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="heartscore-parent-watch", daemon=True).start()
 
 
-def _init(payload: bytes, parent: int | None) -> None:
+def _init(payload: bytes | None, parent: int | None) -> None:
     global _WORKER
     _die_with_parent(os.getppid() if parent is None else parent)
+    if payload is None:  # forked: the parent's loaded, warmed-up model is already here
+        gc.freeze()
+        gc.set_threshold(50_000, *gc.get_threshold()[1:])
+        return
     _WORKER = pickle.loads(payload)
     ready_process(_WORKER)
 
@@ -176,31 +180,54 @@ def _work(args: tuple) -> Any:
     return fn(_WORKER, item)
 
 
+_END = object()
+
+
 def map_ordered(model: Model, fn: Callable[[Model, Any], Any], items: Iterable[Any],
                 jobs: int = 1, start_method: str | None = None) -> Iterator[Any]:
     """``fn(model, item)`` for each item, in input order: the one worker pool of heartscore.
 
-    ``jobs > 1`` runs ``fn`` in worker processes that load the model once
-    (:func:`ready_process`), with a bounded window of pending items (flat memory); workers
-    end when this process ends, even if it is killed. ``fn`` must be a module-level function
+    ``jobs > 1`` runs ``fn`` in worker processes, with a bounded window of pending items
+    (flat memory); workers end when this process ends, even if it is killed. With the
+    ``fork`` start method (Linux's default) the model is loaded and warmed up here once and
+    the workers start with it (copy-on-write: no second load, no pickling); with ``spawn``
+    or ``forkserver`` each worker loads it once (:func:`ready_process`). One item (a small
+    input) is done here, with no workers to start. ``fn`` must be a module-level function
     (workers receive it by reference)."""
-    if jobs == 1:
+    items = iter(items)
+    first = next(items, _END)
+    second = next(items, _END) if first is not _END else _END
+    if jobs == 1 or second is _END:
+        for item in ([] if first is _END else [first]) + ([] if second is _END else [second]):
+            yield fn(model, item)
         for item in items:
             yield fn(model, item)
         return
+    import itertools
     import multiprocessing
+    global _WORKER
     context = multiprocessing.get_context(start_method)
+    method = context.get_start_method()
     # with forkserver the workers' parent is the server: they watch whoever started them
-    parent = os.getpid() if context.get_start_method() != "forkserver" else None
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, mp_context=context,
-                             initargs=(pickle.dumps(model), parent)) as pool:
-        pending: deque[Future] = deque()
-        for item in items:
-            pending.append(pool.submit(_work, (fn, item)))
-            if len(pending) >= 2 * jobs:
+    parent = os.getpid() if method != "forkserver" else None
+    if method == "fork":
+        model.score_columns(["warm up"])  # build the pipeline once, before the workers fork
+        payload, _WORKER = None, model
+    else:
+        payload = pickle.dumps(model)
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init, mp_context=context,
+                                 initargs=(payload, parent)) as pool:
+            pending: deque[Future] = deque()
+            for item in itertools.chain((first, second), items):
+                pending.append(pool.submit(_work, (fn, item)))
+                if len(pending) >= 2 * jobs:
+                    yield pending.popleft().result()
+            while pending:
                 yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+    finally:
+        if payload is None:
+            _WORKER = None
 
 
 def _score_and_finish(model: Model, item: tuple[int, pd.DataFrame], text_column: str,

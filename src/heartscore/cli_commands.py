@@ -30,8 +30,9 @@ def _score(args: argparse.Namespace) -> int:
         refuse_input_as_output(args.summary, args.input, args.output)
     model = _load(args)
     jobs = args.jobs or os.cpu_count() or 1
-    if jobs == 1:
-        ready_process(model)  # this process scores every row itself
+    # this process scores every row itself (jobs 1, or an input of one chunk) or forks
+    # workers that start with its warmed-up model
+    ready_process(model)
     bar = None
     if not args.quiet and sys.stderr.isatty():
         from tqdm import tqdm
