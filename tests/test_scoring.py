@@ -274,3 +274,15 @@ def test_one_chunk_is_scored_here_and_forked_workers_share_the_loaded_model(mode
     assert list(map_ordered(model, _pid_of_scorer, ["one chunk"], jobs=2)) == [os.getpid()]
     pids = list(map_ordered(model, _pid_of_scorer, range(6), jobs=2, start_method="fork"))
     assert len(pids) == 6 and os.getpid() not in pids
+
+
+def test_a_file_smaller_than_a_chunk_is_split_among_the_workers(model, tmp_path, monkeypatch):
+    import heartscore.scoring as scoring
+    monkeypatch.setattr(scoring, "MIN_PIECE_ROWS", 10)
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"text": [f"Visit {i}: {'rude staff' if i % 3 else 'kind nurse'}"
+                           for i in range(60)]}).to_csv(src, index=False)
+    one = score_file(src, tmp_path / "one.csv", model=model, chunksize=100, jobs=1)
+    two = score_file(src, tmp_path / "two.csv", model=model, chunksize=100, jobs=2)
+    assert (one.chunks, two.chunks) == (1, 2)
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()

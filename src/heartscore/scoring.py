@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -35,6 +36,9 @@ from .model import Model
 __all__ = ["score_frame", "score_file", "ScoreSummary", "work_dir_for", "ready_process"]
 
 _STATE = "state.json"
+#: With ``jobs > 1`` each chunk read is split into ``jobs`` pieces of at least this many rows,
+#: so that a file smaller than one chunk (most real exports) still keeps every worker busy.
+MIN_PIECE_ROWS = 250
 
 
 @dataclass
@@ -127,7 +131,8 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
     """Score a file chunk by chunk into ``output`` with ``model`` (default: the shipped one);
     ``-`` reads stdin / writes stdout (CSV or JSON Lines; no resume).
 
-    ``jobs > 1`` scores chunks in that many worker processes; the output is identical to
+    ``jobs > 1`` scores chunks in that many worker processes (each chunk split among
+    them; a run of one small chunk stays in this process); the output is identical to
     ``jobs=1``. ``resume=True`` continues an interrupted run of the same input and options
     from its last completed chunk. ``progress(n_rows)`` is called after each chunk.
     ``escape_formulas`` (default on) keeps spreadsheets from running texts of a CSV/TSV
@@ -174,9 +179,17 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
         raise InputError(f"no id column {id_column!r}; columns are {', '.join(columns)}")
     summary.text_column, summary.text_column_reason = text_column, reason
 
+    split = jobs  # pieces per chunk read (a resumed run must split the same way)
+
     def all_chunks() -> Iterator[pd.DataFrame]:
-        yield first
-        yield from chunks
+        for df in itertools.chain([first], chunks):
+            n = min(split, len(df) // MIN_PIECE_ROWS)
+            if n <= 1:
+                yield df
+                continue
+            size = -(-len(df) // n)
+            for a in range(0, len(df), size):
+                yield df.iloc[a:a + size]
 
     def account(meta: dict[str, Any], n: int) -> None:
         summary.rows += n
@@ -204,7 +217,8 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
     with output_lock(output):
         return _score_into_file(input, output, model, all_chunks(), account, summary, in_fmt,
                                 out_fmt, chunksize, text_column, id_column, evidence, encoding,
-                                sheet, resume, jobs, escape_formulas, start_method, language)
+                                sheet, resume, jobs, escape_formulas, start_method, language,
+                                split)
 
 
 def _score_into_file(input: Any, output: Any, model: Model, chunks: Iterator[pd.DataFrame],
@@ -213,7 +227,7 @@ def _score_into_file(input: Any, output: Any, model: Model, chunks: Iterator[pd.
                      id_column: str | None, evidence: bool, encoding: str | None,
                      sheet: str | None, resume: bool, jobs: int,
                      escape_formulas: bool, start_method: str | None,
-                     language: str | None) -> ScoreSummary:
+                     language: str | None, split: int = 1) -> ScoreSummary:
     """The file half of :func:`score_file`, run while holding the output's lock."""
     remove_stale_parts(output)
     work = work_dir_for(output)
@@ -222,7 +236,8 @@ def _score_into_file(input: Any, output: Any, model: Model, chunks: Iterator[pd.
                "output_format": out_fmt,
                "chunksize": chunksize, "text_column": text_column, "id_column": id_column,
                "evidence": evidence, "encoding": encoding, "sheet": sheet, "model": model.id,
-               "escape_formulas": escape_formulas, "language": language}
+               "escape_formulas": escape_formulas, "language": language,
+               "jobs": split}
     done = _prepare_work_dir(work, options, resume)
     try:
         # skip the chunks an interrupted run completed (re-reading the input, not re-scoring)
