@@ -4,7 +4,8 @@ import pandas as pd
 
 from heartscore.cli import main
 from heartscore.io import read_table
-from heartscore.language import _identifier, other_language
+from heartscore import language
+from heartscore.language import other_language
 
 FOREIGN = {"Le personnel était très gentil avec nous et la chambre propre": "fr",
            "Das Essen war kalt und der Kellner unfreundlich zu meiner Mutter": "de",
@@ -20,10 +21,20 @@ def test_other_languages_are_named_and_english_or_short_texts_are_not():
     assert other_language(list(FOREIGN), language="any-other") != [None] * 3
 
 
-def test_english_texts_with_function_words_never_load_the_identifier():
-    _identifier.cache_clear()
+def test_english_texts_with_function_words_never_load_the_identifier(monkeypatch):
+    monkeypatch.setattr(language, "_LOADED", [])
     other_language(["The staff were kind and the room was clean", "ok", "Two hours on hold!!"])
-    assert _identifier.cache_info().misses == 0
+    assert language._LOADED == []
+
+
+def test_a_preload_loads_the_identifier_once_in_the_background(monkeypatch):
+    monkeypatch.setattr(language, "_LOADED", [])
+    language.preload()
+    language.preload()  # a second call starts nothing
+    assert len(language._PRELOAD) == 1
+    language.finish_preload()
+    assert len(language._LOADED) == 1 and language._PRELOAD == []
+    assert other_language(list(FOREIGN)) == list(FOREIGN.values())
 
 
 def test_score_flags_other_languages_counts_them_and_still_scores_them(tmp_path, capsys):

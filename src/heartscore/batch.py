@@ -24,7 +24,7 @@ import pandas as pd
 from .errors import InputError
 from .io import REPLACEMENT_NOTE
 from .labels import ERROR_COLUMN, MODEL_COLUMN
-from .language import LANGUAGE_NOTE, other_language
+from .language import LANGUAGE_NOTE, finish_preload, other_language
 from .model import MAX_CHARS, Model
 
 __all__ = ["score_chunk", "run", "map_ordered", "ready_process", "is_failure"]
@@ -212,6 +212,7 @@ def map_ordered(model: Model, fn: Callable[[Model, Any], Any], items: Iterable[A
     parent = os.getpid() if method != "forkserver" else None
     if method == "fork":
         model.score_columns(["warm up"])  # build the pipeline once, before the workers fork
+        finish_preload()  # (no thread may run while this process forks)
         payload, _WORKER = None, model
     else:
         payload = pickle.dumps(model)

@@ -22,6 +22,10 @@ def _load(args: argparse.Namespace):
 
 
 def _score(args: argparse.Namespace) -> int:
+    jobs = args.jobs or os.cpu_count() or 1
+    if jobs > 1 and args.language != "any" and args.input != "-":
+        from .language import preload
+        preload()  # beside the imports and load below; forked workers inherit it
     from .io import count_rows, refuse_input_as_output
     from .scoring import ready_process, score_file
     if args.summary and args.output == "-":
@@ -29,7 +33,6 @@ def _score(args: argparse.Namespace) -> int:
     if args.summary:
         refuse_input_as_output(args.summary, args.input, args.output)
     model = _load(args)
-    jobs = args.jobs or os.cpu_count() or 1
     # this process scores every row itself (jobs 1, or an input of one chunk) or forks
     # workers that start with its warmed-up model
     ready_process(model)
