@@ -21,9 +21,21 @@ def _load(args: argparse.Namespace):
     return load(args.model, trusted=args.trust_model)
 
 
+#: Inputs at least this big start loading the language identifier with the CLI (a small
+#: file may never need it, and would only pay for it).
+PRELOAD_BYTES = 256 * 1024
+
+
+def _bigger_than(path: str, size: int) -> bool:
+    try:
+        return path != "-" and os.path.getsize(path) >= size
+    except OSError:
+        return False
+
+
 def _score(args: argparse.Namespace) -> int:
     jobs = args.jobs or os.cpu_count() or 1
-    if jobs > 1 and args.language != "any" and args.input != "-":
+    if jobs > 1 and args.language != "any" and _bigger_than(args.input, PRELOAD_BYTES):
         from .language import preload
         preload()  # beside the imports and load below; forked workers inherit it
     from .io import count_rows, refuse_input_as_output
