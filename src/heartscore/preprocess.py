@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 from .errors import InputError
 from .nlp.annotator import COMPONENT_NAMES  # (importing it registers the hs_* factories)
 
-__all__ = ["NlpSpec", "build_nlp", "to_docs", "SCORING_PIPES"]
+__all__ = ["NlpSpec", "build_nlp", "to_docs", "lean_lexemes", "SCORING_PIPES", "LEXEME_ATTRS"]
 
 #: Pipes the features need; everything else is disabled while scoring.
 SCORING_PIPES = COMPONENT_NAMES
@@ -75,6 +75,27 @@ def build_nlp(spec: NlpSpec | None = None) -> Language:
                                  or nlp.has_pipe("sentencizer")):
         nlp.add_pipe("sentencizer")
     add_components(nlp)
+    return nlp
+
+
+#: The lexical attributes heartscore reads from a token (its lower-case form: cue matching
+#: on LOWER, word vectors; NORM kept as spaCy's tokenizer exceptions set it). ORTH and IDX
+#: are the token's own; everything else is read from heartscore's per-word tables.
+LEXEME_ATTRS = ("LOWER", "NORM")
+
+
+def lean_lexemes(nlp: Language) -> Language:
+    """Make ``nlp``'s vocabulary compute only :data:`LEXEME_ATTRS` for a new word.
+
+    spaCy computes ~20 attributes (shape, like_num, is_stop, prefix, suffix …) in Python
+    for every word it has not seen; on real exports, where most rows bring new words (names,
+    numbers, typos), that is ~40% of the tokenizer's time, for values heartscore never
+    reads. Tokens, their boundaries and every value heartscore uses stay the same (the
+    golden and CLI-output records check it). For heartscore's own pipeline only."""
+    from spacy.attrs import IDS
+    keep = {IDS[a] for a in LEXEME_ATTRS}
+    getters = nlp.vocab.lex_attr_getters
+    nlp.vocab.lex_attr_getters = {k: v for k, v in getters.items() if k in keep}
     return nlp
 
 

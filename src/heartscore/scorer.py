@@ -23,7 +23,7 @@ from .labels import DEFAULT_SCHEMA, LabelSchema
 from .linear import predict_proba
 from .nlp.annotator import COMPONENT_NAMES
 from .nlp.cues import Cue, read_cues
-from .preprocess import NlpSpec, build_nlp, to_docs
+from .preprocess import NlpSpec, build_nlp, lean_lexemes, to_docs
 from .thresholds import decide
 
 __all__ = ["Prediction", "Scorer", "ScoringMixin", "check_texts", "MAX_VOCAB_STRINGS"]
@@ -75,6 +75,8 @@ class ScoringMixin:
             # features use heartscore's own lemma table and no sentence boundaries, so the
             # estimator's pipeline leaves both out (less memory, nothing to disable)
             nlp = self._nlp_obj = build_nlp(replace(spec, lemmatizer=False, sentencizer=False))
+            if spec.base == "blank":
+                lean_lexemes(nlp)  # words' facts come from heartscore's tables
             nlp.get_pipe(COMPONENT_NAMES[0]).add_cues(self.extra_cues())
         return nlp
 
