@@ -136,3 +136,22 @@ def test_neutral_cap_limits_neutral_answers_on_good_and_bad_dev_rows(fitted, cor
     # probabilities are untouched: only the decision moves
     np.testing.assert_allclose(capped.predict_proba(X[:10])["polarity"],
                                free.predict_proba(X[:10])["polarity"])
+
+
+def test_rows_labelled_for_polarity_alone_train_polarity_but_do_not_choose_the_vocabulary(small):
+    X, y = small
+    extra = ["zorbly wonderful stay, zorbly again", "zorbly dreadful wait, zorbly never"]
+    y_extra = np.array([["good", None, None, None, None], ["bad", None, None, None, None]],
+                       dtype=object)
+    Xa, ya = X + extra, np.vstack([y, y_extra])
+    by_labelled = HeartscoreClassifier(min_df=1).fit(Xa, ya)
+    by_all = HeartscoreClassifier(min_df=1, vocabulary_from="all").fit(Xa, ya)
+    assert "zorbly" not in by_labelled.featurizer_.vocabulary_
+    assert "zorbly" in by_all.featurizer_.vocabulary_
+    assert len(by_labelled.featurizer_.vocabulary_) < len(by_all.featurizer_.vocabulary_)
+    # with no signal labels anywhere, every row chooses the vocabulary
+    pol_only = np.array([[v, None, None, None, None] for v in ya[:, 0]], dtype=object)
+    est = HeartscoreClassifier(min_df=1)
+    assert len(est._vocabulary_rows(pol_only)) == len(pol_only)
+    with pytest.raises(InputError, match="vocabulary_from must be one of"):
+        HeartscoreClassifier(vocabulary_from="some").fit(X, y)

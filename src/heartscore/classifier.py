@@ -35,6 +35,8 @@ __all__ = ["HeartscoreClassifier", "Prediction", "check_texts"]
 
 #: Strings in the scoring pipeline's vocabulary before it is rebuilt (flat memory on streams).
 MAX_VOCAB_STRINGS = 150_000
+#: The choices of ``HeartscoreClassifier(vocabulary_from=...)``.
+VOCABULARY_FROM = ("signal-labelled", "all")
 
 
 @dataclass
@@ -90,13 +92,20 @@ class HeartscoreClassifier(BaseEstimator):
     vector_weight:
         Scale of the pooled word-vector features (:class:`heartscore.vectors.WordVectors`);
         0 leaves them out.
+    vocabulary_from:
+        Which training rows choose the n-gram vocabulary: ``"signal-labelled"`` (rows with
+        at least one signal label; all rows when none has one) or ``"all"``. Rows labelled
+        for polarity alone (e.g. star ratings used as distant labels) then still train the
+        polarity head, but their words do not crowd the signals' n-grams out of the
+        vocabulary (measured on real dev rows: ``benchmarks/levers.py``).
     """
 
     def __init__(self, *, schema: dict | None = None, nlp: dict | None = None, C: float = 0.3,
                  ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
                  max_features: int | None = 20000, cue_weight: float = 2.0,
                  lexicon_weight: float = 1.0, batch_size: int = 256,
-                 cues: Sequence[CueSource] | None = None, vector_weight: float = 0.0) -> None:
+                 cues: Sequence[CueSource] | None = None, vector_weight: float = 0.0,
+                 vocabulary_from: str = "signal-labelled") -> None:
         self.schema = schema
         self.nlp = nlp
         self.C = C
@@ -108,6 +117,7 @@ class HeartscoreClassifier(BaseEstimator):
         self.batch_size = batch_size
         self.cues = cues
         self.vector_weight = vector_weight
+        self.vocabulary_from = vocabulary_from
 
     # ------------------------------------------------------------------ helpers
     def _schema(self) -> LabelSchema:
@@ -147,7 +157,16 @@ class HeartscoreClassifier(BaseEstimator):
     def __setstate__(self, state: dict) -> None:
         state.setdefault("cues", None)  # models saved before cue files had none
         state.setdefault("vector_weight", 0.0)  # nor word vectors
+        state.setdefault("vocabulary_from", "all")  # and learned the vocabulary from all rows
         super().__setstate__(state)
+
+    def _vocabulary_rows(self, Y: np.ndarray) -> np.ndarray:
+        """Indices of the rows whose words choose the n-gram vocabulary."""
+        if self.vocabulary_from == "signal-labelled" and Y.shape[1] > 1:
+            labelled = np.array([any(_is_known(v) for v in row) for row in Y[:, 1:]])
+            if labelled.any():
+                return np.flatnonzero(labelled)
+        return np.arange(len(Y))
 
     def _y_matrix(self, y: Any, n: int) -> np.ndarray:
         schema = self._schema()
@@ -173,6 +192,9 @@ class HeartscoreClassifier(BaseEstimator):
                              f"found shape {weights.shape}")
         schema = self._schema()
         Y = self._y_matrix(y, len(texts))
+        if self.vocabulary_from not in VOCABULARY_FROM:
+            raise InputError(f"vocabulary_from must be one of {', '.join(VOCABULARY_FROM)}; "
+                             f"found {self.vocabulary_from!r}")
         self.__dict__.pop("cue_data_", None)
         extra = self.extra_cues()  # read the cue files once; their content is kept
         self.cue_data_ = cues_to_dict(extra) if extra else None
@@ -183,7 +205,8 @@ class HeartscoreClassifier(BaseEstimator):
                                          max_features=self.max_features,
                                          cue_weight=self.cue_weight,
                                          lexicon_weight=self.lexicon_weight,
-                                         cue_labels=labels).fit(docs)
+                                         cue_labels=labels).fit(
+            [docs[i] for i in self._vocabulary_rows(Y)])
         Xm = self.featurizer_.transform(docs)
         self.__dict__.pop("vectors_", None)
         if self.vector_weight:

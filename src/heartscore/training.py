@@ -80,6 +80,8 @@ class TrainConfig:
     #: Most "neutral" answers the dev-tuned neutral band may give on gold good/bad dev rows
     #: (None: no cap).
     neutral_cap: float | None = 0.05  # chosen on dev by benchmarks/levers.py (2026-12-07)
+    #: Rows that choose the n-gram vocabulary: "signal-labelled" or "all" (see the estimator).
+    vocabulary_from: str = "signal-labelled"  # chosen on dev by benchmarks/levers.py
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -111,7 +113,8 @@ def _estimator(config: TrainConfig, schema: LabelSchema) -> HeartscoreClassifier
                                 max_features=config.max_features, cue_weight=config.cue_weight,
                                 lexicon_weight=config.lexicon_weight,
                                 cues=list(config.cues) or None,
-                                vector_weight=config.vector_weight)
+                                vector_weight=config.vector_weight,
+                                vocabulary_from=config.vocabulary_from)
 
 
 def split_frame(df: pd.DataFrame, config: TrainConfig) -> dict[str, pd.DataFrame]:
