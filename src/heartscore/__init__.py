@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = ["load", "save", "score", "train", "TrainConfig", "score_frame", "score_file",
            "drivers", "Model", "ModelCard", "Result", "LABELS", "LabelSchema", "__version__"]
