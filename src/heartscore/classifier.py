@@ -97,6 +97,12 @@ class HeartscoreClassifier(BaseEstimator):
     ``MultiOutputClassifier``). ``n_features_in_`` is not defined (see its note).
     """
 
+    # Models saved before fit chose the thresholds lack these parameters: the class values
+    # (the defaults) stand in, so their state, file and model id stay as they were.
+    validation_fraction: float | None = 0.15
+    neutral_cap: float | None = 0.05
+    random_state: int | None = 0
+
     def __init__(self, *, schema: dict | None = None, nlp: dict | None = None, C: float = 0.3,
                  ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
                  max_features: int | None = 20000, cue_weight: float = 2.0,
@@ -157,10 +163,6 @@ class HeartscoreClassifier(BaseEstimator):
     def __setstate__(self, state: dict) -> None:
         state.setdefault("cues", None)  # models saved before cue files had none
         state.setdefault("vector_weight", 0.0)  # nor word vectors
-        # models saved before fit chose thresholds were tuned on a dev split given to them
-        for name, value in (("validation_fraction", 0.15), ("neutral_cap", 0.05),
-                            ("random_state", 0)):
-            state.setdefault(name, value)
         super().__setstate__(state)
 
     # ------------------------------------------------------------------ sklearn API
