@@ -98,6 +98,9 @@ def test_n_features_in_is_not_defined_for_texts(fitted, model):
     # a model saved by 0.1.0/0.2.0 holds a fake 1; it is hidden, not believed
     assert model.estimator.__dict__.get("n_features_in_") == 1
     assert not hasattr(model.estimator, "n_features_in_")
+    # and it has every parameter, so it clones (with the defaults for the new ones)
+    params = clone(model.estimator).get_params()
+    assert params == model.estimator.get_params() and params["validation_fraction"] == 0.15
 
 
 def test_pickling_keeps_the_model(fitted, dev):

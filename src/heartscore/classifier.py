@@ -6,13 +6,10 @@ multinomial logistic-regression head per label (polarity, then each signal).
 Logistic regression trained on log-loss gives probabilities that are already close to
 calibrated (the card reports Brier scores and reliability); decisions are then made by
 thresholds that ``fit`` chooses on a validation split (given, or held out of the training
-rows), never on test. Without one, decisions are the arg-max class. The thresholds live in
-:mod:`heartscore.thresholds`, the evidence spans in :mod:`heartscore.evidence`, the reading
-of ``X`` and ``y`` in :mod:`heartscore.inputs`.
-
-It is a scikit-learn estimator over raw texts: ``clone``, ``GridSearchCV``,
-``cross_validate`` and pipelines work on it (with ``scoring=heartscore.macro_f1_scorer``
-for the five-label macro-F1).
+rows), never on test; without one, the arg-max class. ``clone``, ``GridSearchCV`` and
+``cross_validate`` work on it (``scoring=heartscore.macro_f1_scorer``). Thresholds live in
+:mod:`heartscore.thresholds`, evidence in :mod:`heartscore.evidence`, ``X``/``y`` checks in
+:mod:`heartscore.inputs`.
 """
 from __future__ import annotations
 
@@ -81,24 +78,21 @@ class HeartscoreClassifier(BaseEstimator):
         Scale of the pooled word-vector features (:class:`heartscore.vectors.WordVectors`);
         0 leaves them out.
     validation_fraction:
-        Share of the training rows ``fit`` holds out from the heads to choose the decision
-        thresholds on, when it is not given ``X_val``/``y_val``; ``None``: no thresholds
-        (arg-max decisions) unless ``X_val`` is given.
+        Share of the rows ``fit`` holds out from the heads to choose the decision thresholds
+        on when not given ``X_val``/``y_val``; ``None``: arg-max decisions.
     neutral_cap:
-        The neutral band may answer "neutral" for at most this share of the validation rows
-        whose gold polarity is good or bad; the best macro-F1 band within the cap wins (the
-        narrowest band when none meets it). ``None``: no cap.
+        Most "neutral" answers the neutral band may give on validation rows whose gold
+        polarity is good or bad (see :func:`heartscore.thresholds.choose_thresholds`).
     random_state:
         Seed of the validation split.
 
-    Fitted attributes: ``featurizer_`` (and ``vectors_``), ``heads_`` (one
-    ``LogisticRegression`` per label), ``thresholds_`` (per label; empty without a
-    validation split), ``cue_data_``, and ``classes_`` (per label, as
-    ``MultiOutputClassifier``). ``n_features_in_`` is not defined (see its note).
+    Fitted: ``featurizer_`` (and ``vectors_``), ``heads_`` (a ``LogisticRegression`` per
+    label), ``thresholds_`` (per label), ``cue_data_``; ``classes_`` as
+    ``MultiOutputClassifier``'s. ``n_features_in_`` is not defined (see its note).
     """
 
-    # Models saved before fit chose the thresholds lack these parameters: the class values
-    # (the defaults) stand in, so their state, file and model id stay as they were.
+    # Models saved before fit chose thresholds lack these: the class values (the defaults)
+    # stand in, so their state, file and model id stay as they were.
     validation_fraction: float | None = 0.15
     neutral_cap: float | None = 0.05
     random_state: int | None = 0
@@ -173,9 +167,7 @@ class HeartscoreClassifier(BaseEstimator):
         decision thresholds included.
 
         A label value of ``None`` (or NaN) means "not labelled": that row is left out of that
-        label's head only. ``sample_weight`` weighs rows (e.g. a company's own rows against
-        the base corpus).
-
+        label's head only. ``sample_weight`` weighs rows (e.g. company rows against base rows).
         Thresholds are chosen on a validation split (see :mod:`heartscore.thresholds`):
         ``X_val``/``y_val`` when given (the heads then learn from every row of ``X``), else a
         seeded ``validation_fraction`` of ``X`` held out from the heads (stratified on
@@ -224,17 +216,15 @@ class HeartscoreClassifier(BaseEstimator):
         self.__dict__.pop("_nlp_obj", None)  # a pipeline that matches these cues
         docs = self.to_docs(texts)
         labels = tuple(dict.fromkeys(c.label for c in extra if c.label not in CORE_SIGNALS))
-        self.featurizer_ = DocFeaturizer(ngram_range=tuple(self.ngram_range), min_df=self.min_df,
-                                         max_features=self.max_features,
-                                         cue_weight=self.cue_weight,
-                                         lexicon_weight=self.lexicon_weight,
-                                         cue_labels=labels).fit(docs)
+        self.featurizer_ = DocFeaturizer(
+            ngram_range=tuple(self.ngram_range), min_df=self.min_df, cue_labels=labels,
+            max_features=self.max_features, cue_weight=self.cue_weight,
+            lexicon_weight=self.lexicon_weight).fit(docs)
         Xm = self.featurizer_.transform(docs)
         self.__dict__.pop("vectors_", None)
         if self.vector_weight:
             self.vectors_ = WordVectors(weight=self.vector_weight)
             Xm = sp.hstack([Xm, self.vectors_.fit_transform(docs)], format="csr")
-        self.__dict__.pop("thresholds_", None)  # the old decisions must not outlive the heads
         self.heads_: dict[str, LogisticRegression] = {}
         for j, label in enumerate(schema.labels):
             classes = schema.classes(label)
@@ -293,11 +283,10 @@ class HeartscoreClassifier(BaseEstimator):
 
     @property
     def n_features_in_(self) -> int:
-        """Not defined, always an ``AttributeError``: the input is raw texts, a 1-D sequence,
-        not columns of features, so scikit-learn's convention (its text vectorizers) is to
-        set neither ``n_features_in_`` nor ``feature_names_in_``. The columns the heads learn
-        from are named by :meth:`feature_names`. (0.1.0 set a fake 1; models saved then
-        still hold it, which this hides.)"""
+        """Not defined (an ``AttributeError``): the input is raw texts, not feature columns,
+        and scikit-learn's text vectorizers set neither ``n_features_in_`` nor
+        ``feature_names_in_``; :meth:`feature_names` names the heads' columns. (Models saved
+        by 0.1/0.2 hold a fake 1, which this hides.)"""
         raise AttributeError("HeartscoreClassifier takes raw texts, not feature columns, so it "
                              "has no n_features_in_; feature_names() names the columns its "
                              "heads learn from")
@@ -306,12 +295,11 @@ class HeartscoreClassifier(BaseEstimator):
         """scikit-learn's tags: the input is a 1-D sequence of strings (not a 2-D array),
         ``y`` is required and has several outputs (polarity, then each signal).
 
-        ``estimator_type`` is left unset, not ``"classifier"``: scikit-learn's classifier
-        paths (``check_cv``'s stratification for ``cv=5``, ``make_scorer``) call
-        ``type_of_target`` on ``y`` or ``classes_``, which cannot sort a column of polarity
-        strings beside signal ints and raise ``TypeError``. Unset, ``cv=5`` is a plain
-        ``KFold``; to stratify on polarity pass
-        ``cv=StratifiedKFold(5).split(X, y[:, 0])``."""
+        ``estimator_type`` stays unset, not ``"classifier"``: scikit-learn's classifier paths
+        (``check_cv`` for ``cv=5``, ``make_scorer``) call ``type_of_target`` on ``y`` or
+        ``classes_``, which cannot sort polarity strings beside signal ints (``TypeError``).
+        Unset, ``cv=5`` is a ``KFold``; ``cv=StratifiedKFold(5).split(X, y[:, 0])``
+        stratifies on polarity."""
         tags = super().__sklearn_tags__()
         tags.input_tags.one_d_array = True
         tags.input_tags.two_d_array = False
