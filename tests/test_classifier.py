@@ -16,7 +16,7 @@ from heartscore.classifier import HeartscoreClassifier
 from heartscore.corpus import labels_matrix
 from heartscore.errors import InputError, SchemaError
 from heartscore.evaluation import five_label_macro_f1, macro_f1_scorer
-from heartscore.inputs import validation_split
+from heartscore.inputs import validation_split, vocabulary_rows
 from heartscore.thresholds import choose_thresholds
 
 
@@ -101,6 +101,7 @@ def test_n_features_in_is_not_defined_for_texts(fitted, model):
     # and it has every parameter, so it clones (with the defaults for the new ones)
     params = clone(model.estimator).get_params()
     assert params == model.estimator.get_params() and params["validation_fraction"] == 0.15
+    assert params["vocabulary_from"] == "all"  # what it was trained with
 
 
 def test_pickling_keeps_the_model(fitted, dev):
@@ -360,3 +361,22 @@ def test_word_vectors_add_named_columns_and_keep_predictions_valid(small, plain)
     # the vectors change what the heads see, so probabilities differ from the plain model
     assert not np.allclose(proba[0], plain.predict_proba(X[:20])[0])
     assert not hasattr(plain, "vectors_")
+
+
+def test_rows_labelled_for_polarity_alone_train_polarity_but_do_not_choose_the_vocabulary(small):
+    X, y = small
+    extra = ["zorbly wonderful stay, zorbly again", "zorbly dreadful wait, zorbly never"]
+    y_extra = np.array([["good", None, None, None, None], ["bad", None, None, None, None]],
+                       dtype=object)
+    Xa, ya = X + extra, np.vstack([y, y_extra])
+    # every row trains (no validation split), so the two extra rows are sure to be seen
+    by_labelled = HeartscoreClassifier(validation_fraction=None).fit(Xa, ya)
+    by_all = HeartscoreClassifier(validation_fraction=None, vocabulary_from="all").fit(Xa, ya)
+    assert "zorbly" not in by_labelled.featurizer_.vocabulary_
+    assert "zorbly" in by_all.featurizer_.vocabulary_
+    assert len(by_labelled.featurizer_.vocabulary_) < len(by_all.featurizer_.vocabulary_)
+    # with no signal labels anywhere, every row chooses the vocabulary
+    pol_only = np.array([[v, None, None, None, None] for v in ya[:, 0]], dtype=object)
+    assert len(vocabulary_rows(pol_only, "signal-labelled")) == len(pol_only)
+    with pytest.raises(InputError, match="vocabulary_from must be one of"):
+        HeartscoreClassifier(vocabulary_from="some").fit(X, y)

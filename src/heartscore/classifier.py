@@ -30,11 +30,12 @@ from .labels import CORE_SIGNALS, DEFAULT_SCHEMA, LabelSchema
 from .nlp.annotator import COMPONENT_NAMES
 from .nlp.cues import Cue, CueSource, cues_to_dict, read_cues
 from .preprocess import NlpSpec, build_nlp, to_docs
-from .inputs import check_texts, known_values, label_matrix, validation_split
+from .inputs import (VOCABULARY_FROM, check_texts, known_values, label_matrix,
+                     validation_split, vocabulary_rows)
 from .thresholds import choose_label_thresholds, decide
 from .vectors import WordVectors
 
-__all__ = ["HeartscoreClassifier", "Prediction", "check_texts"]
+__all__ = ["HeartscoreClassifier", "Prediction", "check_texts", "VOCABULARY_FROM"]
 
 #: Strings in the scoring pipeline's vocabulary before it is rebuilt (flat memory on streams).
 MAX_VOCAB_STRINGS = 150_000
@@ -77,6 +78,11 @@ class HeartscoreClassifier(BaseEstimator):
     vector_weight:
         Scale of the pooled word-vector features (:class:`heartscore.vectors.WordVectors`);
         0 leaves them out.
+    vocabulary_from:
+        Which rows choose the n-gram vocabulary: ``"signal-labelled"`` (rows with a signal
+        label; all when none has one) or ``"all"``. Polarity-only rows (star ratings) still
+        train the polarity head without crowding the signals' n-grams out (measured on real
+        dev rows: ``benchmarks/levers.py``; :func:`heartscore.inputs.vocabulary_rows`).
     validation_fraction:
         Share of the rows ``fit`` holds out from the heads to choose the decision thresholds
         on when not given ``X_val``/``y_val``; ``None``: arg-max decisions.
@@ -91,8 +97,9 @@ class HeartscoreClassifier(BaseEstimator):
     ``MultiOutputClassifier``'s. ``n_features_in_`` is not defined (see its note).
     """
 
-    # Models saved before fit chose thresholds lack these: the class values (the defaults)
-    # stand in, so their state, file and model id stay as they were.
+    # Models saved before these parameters lack them: the class values stand in (the
+    # vocabulary from all rows, as then), so their state, file and model id stay as they were.
+    vocabulary_from: str = "all"
     validation_fraction: float | None = 0.15
     neutral_cap: float | None = 0.05
     random_state: int | None = 0
@@ -102,6 +109,7 @@ class HeartscoreClassifier(BaseEstimator):
                  max_features: int | None = 20000, cue_weight: float = 2.0,
                  lexicon_weight: float = 1.0, batch_size: int = 256,
                  cues: Sequence[CueSource] | None = None, vector_weight: float = 0.0,
+                 vocabulary_from: str = "signal-labelled",
                  validation_fraction: float | None = 0.15, neutral_cap: float | None = 0.05,
                  random_state: int | None = 0) -> None:
         self.schema = schema
@@ -115,6 +123,7 @@ class HeartscoreClassifier(BaseEstimator):
         self.batch_size = batch_size
         self.cues = cues
         self.vector_weight = vector_weight
+        self.vocabulary_from = vocabulary_from
         self.validation_fraction = validation_fraction
         self.neutral_cap = neutral_cap
         self.random_state = random_state
@@ -164,15 +173,12 @@ class HeartscoreClassifier(BaseEstimator):
             X_val: Sequence[str] | None = None,
             y_val: Any = None) -> "HeartscoreClassifier":
         """Fit on texts ``X`` and labels ``y`` (n × labels: polarity, then each signal),
-        decision thresholds included.
-
-        A label value of ``None`` (or NaN) means "not labelled": that row is left out of that
+        decision thresholds included. A label value of ``None`` (or NaN) means "not labelled": that row is left out of that
         label's head only. ``sample_weight`` weighs rows (e.g. company rows against base rows).
         Thresholds are chosen on a validation split (see :mod:`heartscore.thresholds`):
         ``X_val``/``y_val`` when given (the heads then learn from every row of ``X``), else a
         seeded ``validation_fraction`` of ``X`` held out from the heads (stratified on
-        polarity when every polarity has two rows); with ``validation_fraction=None`` and no
-        ``X_val`` there are none and decisions are the arg-max class.
+        polarity); with ``validation_fraction=None`` and no ``X_val``, arg-max decisions.
         """
         if y is None:
             raise InputError("HeartscoreClassifier requires y to be passed, but the target y "
@@ -188,9 +194,7 @@ class HeartscoreClassifier(BaseEstimator):
                              f"{'X_val' if y_val is None else 'y_val'}; pass both or neither")
         if X_val is not None:
             val_texts = check_texts(X_val)
-            Y_val = label_matrix(y_val, len(val_texts), self._schema())
-            for j, label in enumerate(self._schema().labels):  # bad values stop fit early
-                known_values(Y_val, j, label, self._schema().classes(label))
+            Y_val = label_matrix(y_val, len(val_texts), self._schema(), check_values=True)
         elif self.validation_fraction is not None:
             fit_rows, val_rows = validation_split(Y, self.validation_fraction,
                                                   self.random_state)
@@ -210,6 +214,7 @@ class HeartscoreClassifier(BaseEstimator):
     def _fit_heads(self, texts: list[str], Y: np.ndarray, weights: np.ndarray | None) -> None:
         """The cue data, the feature blocks and one logistic-regression head per label."""
         schema = self._schema()
+        vocabulary = vocabulary_rows(Y, self.vocabulary_from)  # a bad choice stops fit here
         self.__dict__.pop("cue_data_", None)
         extra = self.extra_cues()  # read the cue files once; their content is kept
         self.cue_data_ = cues_to_dict(extra) if extra else None
@@ -219,7 +224,7 @@ class HeartscoreClassifier(BaseEstimator):
         self.featurizer_ = DocFeaturizer(
             ngram_range=tuple(self.ngram_range), min_df=self.min_df, cue_labels=labels,
             max_features=self.max_features, cue_weight=self.cue_weight,
-            lexicon_weight=self.lexicon_weight).fit(docs)
+            lexicon_weight=self.lexicon_weight).fit([docs[i] for i in vocabulary])
         Xm = self.featurizer_.transform(docs)
         self.__dict__.pop("vectors_", None)
         if self.vector_weight:
@@ -241,8 +246,7 @@ class HeartscoreClassifier(BaseEstimator):
 
     def predict_proba(self, X: Sequence[str]) -> list[np.ndarray]:
         """Per label (polarity, then each signal), an (n, n_classes) array of probabilities
-        in the order of ``classes_[j]``: a list of arrays, as scikit-learn's
-        ``MultiOutputClassifier`` gives (``predict_detailed(X).proba`` has them by name)."""
+        in ``classes_[j]`` order, as ``MultiOutputClassifier`` (by name: ``predict_detailed``)."""
         proba = self.predict_detailed(X, evidence=False).proba
         return [proba[label] for label in self._schema().labels]
 
@@ -258,9 +262,8 @@ class HeartscoreClassifier(BaseEstimator):
 
     def score(self, X: Sequence[str], y: Any, sample_weight: Sequence[float] | None = None
               ) -> float:
-        """scikit-learn's meaning: mean accuracy, averaged over the labels (rows unlabelled
-        for a label are left out of its accuracy). For the five-label macro-F1 pass
-        ``scoring=heartscore.macro_f1_scorer`` to ``cross_validate``/``GridSearchCV``."""
+        """scikit-learn's meaning: mean accuracy, averaged over the labels (unlabelled rows
+        left out); ``scoring=heartscore.macro_f1_scorer`` gives the five-label macro-F1."""
         pred = self.predict(X)
         Y = label_matrix(y, len(pred), self._schema())
         w = np.ones(len(pred)) if sample_weight is None else np.asarray(sample_weight, float)
@@ -273,8 +276,7 @@ class HeartscoreClassifier(BaseEstimator):
 
     @property
     def classes_(self) -> list[np.ndarray]:
-        """Per label (polarity, then each signal), its classes in the order of the columns
-        of ``predict_proba(X)[j]``, as ``MultiOutputClassifier.classes_``. Only once fitted."""
+        """Per label, its classes in ``predict_proba(X)[j]``'s column order (once fitted)."""
         if not hasattr(self, "heads_"):
             raise AttributeError("classes_: HeartscoreClassifier is not fitted yet")
         schema = self._schema()
@@ -283,10 +285,9 @@ class HeartscoreClassifier(BaseEstimator):
 
     @property
     def n_features_in_(self) -> int:
-        """Not defined (an ``AttributeError``): the input is raw texts, not feature columns,
-        and scikit-learn's text vectorizers set neither ``n_features_in_`` nor
-        ``feature_names_in_``; :meth:`feature_names` names the heads' columns. (Models saved
-        by 0.1/0.2 hold a fake 1, which this hides.)"""
+        """Not defined (``AttributeError``): the input is raw texts, not feature columns, and
+        scikit-learn's text vectorizers set no ``n_features_in_``/``feature_names_in_``;
+        :meth:`feature_names` names the heads' columns. (Hides 0.1/0.2 models' fake 1.)"""
         raise AttributeError("HeartscoreClassifier takes raw texts, not feature columns, so it "
                              "has no n_features_in_; feature_names() names the columns its "
                              "heads learn from")
@@ -294,7 +295,6 @@ class HeartscoreClassifier(BaseEstimator):
     def __sklearn_tags__(self):
         """scikit-learn's tags: the input is a 1-D sequence of strings (not a 2-D array),
         ``y`` is required and has several outputs (polarity, then each signal).
-
         ``estimator_type`` stays unset, not ``"classifier"``: scikit-learn's classifier paths
         (``check_cv`` for ``cv=5``, ``make_scorer``) call ``type_of_target`` on ``y`` or
         ``classes_``, which cannot sort polarity strings beside signal ints (``TypeError``).

@@ -15,7 +15,11 @@ import numpy as np
 from .errors import InputError, SchemaError
 from .labels import LabelSchema
 
-__all__ = ["check_texts", "label_matrix", "is_known", "normalise", "known_values", "validation_split"]
+__all__ = ["check_texts", "label_matrix", "is_known", "normalise", "known_values",
+           "validation_split", "vocabulary_rows", "VOCABULARY_FROM"]
+
+#: The choices of ``HeartscoreClassifier(vocabulary_from=...)``.
+VOCABULARY_FROM = ("signal-labelled", "all")
 
 
 def check_texts(texts: Any) -> list[str]:
@@ -43,13 +47,16 @@ def check_texts(texts: Any) -> list[str]:
     return texts
 
 
-def label_matrix(y: Any, n: int, schema: LabelSchema) -> np.ndarray:
+def label_matrix(y: Any, n: int, schema: LabelSchema, *, check_values: bool = False
+                 ) -> np.ndarray:
     """``y`` as an (n, labels) object array; a ``SchemaError`` naming the expected columns
-    when its shape is not that."""
+    when its shape is not that (and, with ``check_values``, any value not a label)."""
     Y = np.asarray(y, dtype=object)
     if Y.ndim != 2 or Y.shape != (n, len(schema.labels)):
         raise SchemaError(f"expected y of shape ({n}, {len(schema.labels)}) with columns "
                           f"{', '.join(schema.labels)}; found shape {Y.shape}")
+    for j, label in enumerate(schema.labels if check_values else ()):
+        known_values(Y, j, label, schema.classes(label))
     return Y
 
 
@@ -106,3 +113,17 @@ def validation_split(Y: np.ndarray, share: Any, random_state: Any
     except ValueError:  # a polarity value with a single row cannot be stratified
         fit, val = train_test_split(rows, test_size=share, random_state=random_state)
     return np.sort(fit), np.sort(val)
+
+
+def vocabulary_rows(Y: np.ndarray, vocabulary_from: str) -> np.ndarray:
+    """Indices of the rows whose words choose the n-gram vocabulary: every row for
+    ``"all"``; for ``"signal-labelled"`` the rows with at least one signal label (every row
+    when none has one). An :class:`InputError` for any other choice."""
+    if vocabulary_from not in VOCABULARY_FROM:
+        raise InputError(f"vocabulary_from must be one of {', '.join(VOCABULARY_FROM)}; "
+                         f"found {vocabulary_from!r}")
+    if vocabulary_from == "signal-labelled" and Y.shape[1] > 1:
+        labelled = np.array([any(is_known(v) for v in row) for row in Y[:, 1:]], dtype=bool)
+        if labelled.any():
+            return np.flatnonzero(labelled)
+    return np.arange(len(Y))

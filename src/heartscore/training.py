@@ -80,6 +80,8 @@ class TrainConfig:
     #: Most "neutral" answers the dev-tuned neutral band may give on gold good/bad dev rows
     #: (None: no cap).
     neutral_cap: float | None = 0.05  # chosen on dev by benchmarks/levers.py (2026-12-07)
+    #: Rows that choose the n-gram vocabulary: "signal-labelled" or "all" (see the estimator).
+    vocabulary_from: str = "signal-labelled"  # chosen on dev by benchmarks/levers.py
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -110,8 +112,9 @@ def _estimator(config: TrainConfig, schema: LabelSchema, **params: Any) -> Heart
                     ngram_range=config.ngram_range, min_df=config.min_df,
                     max_features=config.max_features, cue_weight=config.cue_weight,
                     lexicon_weight=config.lexicon_weight, cues=list(config.cues) or None,
-                    vector_weight=config.vector_weight, neutral_cap=config.neutral_cap,
-                    validation_fraction=config.dev_fraction, random_state=config.seed)
+                    vector_weight=config.vector_weight, vocabulary_from=config.vocabulary_from,
+                    neutral_cap=config.neutral_cap, validation_fraction=config.dev_fraction,
+                    random_state=config.seed)
     return HeartscoreClassifier(**{**settings, **params})
 
 
