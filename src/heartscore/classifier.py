@@ -173,8 +173,8 @@ class HeartscoreClassifier(BaseEstimator):
             X_val: Sequence[str] | None = None,
             y_val: Any = None) -> "HeartscoreClassifier":
         """Fit on texts ``X`` and labels ``y`` (n × labels: polarity, then each signal),
-        decision thresholds included. A label value of ``None`` (or NaN) means "not labelled": that row is left out of that
-        label's head only. ``sample_weight`` weighs rows (e.g. company rows against base rows).
+        decision thresholds included. A label ``None`` (or NaN) means "not labelled": that
+        row is left out of that label's head only. ``sample_weight`` weighs rows.
         Thresholds are chosen on a validation split (see :mod:`heartscore.thresholds`):
         ``X_val``/``y_val`` when given (the heads then learn from every row of ``X``), else a
         seeded ``validation_fraction`` of ``X`` held out from the heads (stratified on
