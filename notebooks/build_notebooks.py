@@ -352,7 +352,7 @@ summary = heartscore.score_file(reviews_path, reviews_scored_path, model=model,
                                 text_column="text", id_column="id", evidence=True)
 print(f"scored {summary.scored} of {summary.rows} rows from column {summary.text_column!r} "
       f"into {Path(summary.output).name}; not scored: {summary.errors or 'none'}")
-reviews_scored = pd.read_csv(reviews_scored_path)
+reviews_scored = heartscore.read_scored(reviews_scored_path)  # label columns typed
 print(len(reviews_scored.columns), "columns:", ", ".join(reviews_scored.columns))
 """),
     code("""
@@ -371,24 +371,26 @@ pd.DataFrame(json.loads(row["evidence"]))
     md("""
 ### DataFrame to DataFrame: `score_frame`
 
-When the data is already in pandas, `heartscore.score_frame(df, text="text")` adds the same
-columns and keeps the index. Both paths give the same labels.
+When the data is already in pandas, `heartscore.score_frame(df)` adds the same columns and
+keeps the index (without `text=` it finds the text column as the command line does, and
+says which in `.attrs`). Both paths give the same labels.
 """),
     code("""
-frame_scored = heartscore.score_frame(reviews, text="text", model=model, evidence=True)
+frame_scored = heartscore.score_frame(reviews, model=model, evidence=True)
+print("text column:", frame_scored.attrs["heartscore_text_column"])
 same = (frame_scored["polarity"].tolist() == reviews_scored["polarity"].tolist()
-        and np.allclose(frame_scored["heart_score"].astype(float), reviews_scored["heart_score"]))
+        and np.allclose(frame_scored["heart_score"], reviews_scored["heart_score"]))
 print("score_frame and score_file give the same labels:", same)
 frame_scored[["text", "polarity", "heart_score", "low_confidence"]].head()
 """),
     md("""
-One thing to know: `score_frame`'s new columns have the `object` dtype (so that a row that
-was not scored can hold `None`). Convert the numbers before doing maths on them:
+The label columns are typed: `polarity` an ordered category (bad < neutral < good), the
+signals `Int8` (`<NA>` where a row was not scored), the heart score and probabilities
+`float64`. `heartscore.read_scored` gives a scored file the same types, so maths works on
+either directly:
 """),
     code("""
-print("heart_score dtype as returned:", frame_scored["heart_score"].dtype)
-numeric = ["heart_score", "confidence", "trust", "safety", "seen", "mattering"]
-frame_scored[numeric] = frame_scored[numeric].apply(pd.to_numeric)
+print(frame_scored[["polarity", "trust", "heart_score", "low_confidence"]].dtypes.to_string())
 frame_scored.groupby("store")[["heart_score", "trust", "seen", "mattering"]].mean().round(3)
 """),
     md("""

@@ -36,7 +36,7 @@ CARD_COPY = OUT.with_name(OUT.stem + ".card.json")
 SIGNALS = ["trust", "safety", "seen", "mattering"]
 REAL = ROOT / "corpora" / "real" / "real.csv"
 DISTANT = ROOT / "corpora" / "real" / "distant.csv"
-#: The 0.2.0 recipe: each setting chosen on dev rows, leave-one-source-out
+#: The 0.3.0 recipe: each setting chosen on dev rows, leave-one-source-out
 #: (benchmarks/levers.py; the card's lever table).
 CONFIG = TrainConfig(with_base=True)  # the defaults are the recipe
 

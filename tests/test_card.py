@@ -15,7 +15,7 @@ from heartscore.persistence import card_path
 from heartscore.resources import package_file
 
 ROOT = Path(__file__).resolve().parents[1]
-SHIPPED_CARD = ROOT / "models" / "heartscore-0.2.0.card.json"
+SHIPPED_CARD = ROOT / "models" / "heartscore-0.3.0.card.json"
 
 
 @pytest.fixture(scope="module")
@@ -39,13 +39,13 @@ def test_the_card_copy_is_the_card_inside_the_shipped_model(shipped):
 
 def test_fields_are_attributes(shipped):
     card = ModelCard.from_dict(shipped)
-    assert card.name == "heartscore-0.2.0"
+    assert card.name == "heartscore-0.3.0"
     # the real corpus's split rows (a few exact duplicates dropped), and the base rows
     assert card.rows == {"train": 3520, "dev": 1329, "test": 2241}
     assert card.base["rows_by_kind"] == {"distant": 11289, "written": 2250}
-    assert card.artifact["file"] == "heartscore-0.2.0.hsm"
+    assert card.artifact["file"] == "heartscore-0.3.0.hsm"
     assert card.converted_from is None
-    assert card.model_id == "heartscore-0.2.0@" + shipped["artifact"]["sha256"][:12]
+    assert card.model_id == "heartscore-0.3.0@" + shipped["artifact"]["sha256"][:12]
     assert [c["file"] for c in card.corpus["also"]] == ["corpora/heartscore_corpus.csv",
                                                         "corpora/real/distant.csv"]
     assert card.label_schema.signals == ("trust", "safety", "seen", "mattering")
@@ -126,7 +126,7 @@ def test_save_writes_the_card_keys_and_keeps_unknown_ones(saved_with_extra, mode
     assert list(written) == [*shipped, "trained_by"]
     assert written["trained_by"] == "ops team"
     assert written["artifact"]["file"] == "acme.joblib"
-    assert model.card.artifact["file"] == "heartscore-0.2.0.hsm"  # the model is unchanged
+    assert model.card.artifact["file"] == "heartscore-0.3.0.hsm"  # the model is unchanged
     again = load(saved_with_extra, trusted=True)
     assert again.card.extra == {"trained_by": "ops team"}
     assert again.card.to_dict() == written

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from heartscore.evaluation import (bootstrap_ci, brier_score, label_report, polarity_macro_f1,
                                    reliability_table, signal_macro_f1, uncertainty)
@@ -66,3 +67,26 @@ def test_macro_f1_matches_scikit_learn_and_bootstrap_matches_per_sample_loop():
     for ours, theirs, args in ((polarity_macro_f1, sk_pol, (t, p)), (signal_macro_f1, sk_sig, (T, P))):
         np.testing.assert_allclose(bootstrap_ci(ours, *args, n_boot=40, seed=3),
                                    bootstrap_ci(theirs, *args, n_boot=40, seed=3), rtol=1e-12)
+
+
+def test_five_label_macro_f1_averages_each_labels_macro_f1():
+    from sklearn.metrics import f1_score
+
+    from heartscore.evaluation import five_label_macro_f1
+    truth = np.array([["good", 1, 0, 0, -1], ["bad", 0, -1, 1, 0], ["neutral", 0, 0, None, 0],
+                      ["good", 1.0, 0, 1, np.nan]], dtype=object)
+    pred = np.array([["good", 1, 0, 0, -1], ["good", 0, -1, 1, 0], ["neutral", 1, 0, 0, 0],
+                     ["good", 1, 0, 0, 1]], dtype=object)
+    per_label = [f1_score(["good", "bad", "neutral", "good"], ["good", "good", "neutral", "good"],
+                          labels=["bad", "neutral", "good"], average="macro", zero_division=0)]
+    for j, rows in ((1, [0, 1, 2, 3]), (2, [0, 1, 2, 3]), (3, [0, 1, 3]), (4, [0, 1, 2])):
+        per_label.append(f1_score([int(truth[i, j]) for i in rows], [pred[i, j] for i in rows],
+                                  labels=[-1, 0, 1], average="macro", zero_division=0))
+    assert five_label_macro_f1(truth, pred) == pytest.approx(np.mean(per_label))
+    full = np.array([["bad", -1, -1, -1, -1], ["neutral", 0, 0, 0, 0], ["good", 1, 1, 1, 1]],
+                    dtype=object)
+    assert five_label_macro_f1(full, full) == 1.0
+    # a class absent from both truth and prediction counts 0, as in scikit-learn's f1_score
+    assert five_label_macro_f1(full[1:], full[1:]) == pytest.approx(2 / 3)
+    with pytest.raises(ValueError, match="same"):
+        five_label_macro_f1(truth, pred[:, :4])

@@ -49,13 +49,13 @@ def test_an_installed_wheel_finds_model_and_corpus_inside_the_package(monkeypatc
     corpora = package / resources.SHIPPED_DIR / "corpora"
     models.mkdir(parents=True)
     (corpora / "real").mkdir(parents=True)
-    for name in ("heartscore-0.1.0.hsm", "heartscore-0.2.0.hsm"):
+    for name in ("heartscore-0.1.0.hsm", "heartscore-0.3.0.hsm"):
         (models / name).write_bytes(b"x")
     (corpora / "heartscore_corpus.csv").write_text("text\n", encoding="utf-8")
     monkeypatch.delenv(resources.MODEL_ENV, raising=False)
     monkeypatch.setattr(resources, "files", lambda name: package)
     assert resources.checkout_root() is None
-    assert resources.shipped_model_path() == models / "heartscore-0.2.0.hsm"
+    assert resources.shipped_model_path() == models / "heartscore-0.3.0.hsm"
     assert resources.base_corpus_path() == corpora / "heartscore_corpus.csv"
     assert corpus_path().parent / "real" == corpora / "real"
 

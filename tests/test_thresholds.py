@@ -30,3 +30,17 @@ def test_chosen_signal_thresholds_separate_dev_classes():
     assert 0.05 < t["plus"] <= 0.3
     assert t["minus"] == 0.5  # no -1 example on dev
     assert decide("trust", p, t).tolist() == truth.tolist()
+
+
+def test_the_f1_used_to_choose_is_scikit_learns_to_the_last_bit():
+    from sklearn.metrics import f1_score
+
+    from heartscore.thresholds import _f1, _macro_f1
+    rng = np.random.default_rng(0)
+    for _ in range(150):
+        n = int(rng.integers(1, 40))
+        t, p = rng.integers(0, 3, n), rng.integers(0, 3, n)
+        assert _macro_f1(t, p) == f1_score(t, p, average="macro", labels=[0, 1, 2],
+                                           zero_division=0)
+        tb, pb = rng.random(n) < 0.3, rng.random(n) < 0.4
+        assert _f1(tb, pb) == f1_score(tb, pb, zero_division=0)

@@ -96,16 +96,6 @@ def test_cross_validation_reports_every_fold(corpus):
     assert 0 < out["polarity_macro_f1"]["mean"] <= 1
 
 
-def test_grid_search_over_the_estimator(corpus):
-    from sklearn.model_selection import GridSearchCV
-    from heartscore.classifier import HeartscoreClassifier
-    from heartscore.corpus import labels_matrix
-    df = corpus[corpus["split"] == "train"].head(240)
-    gs = GridSearchCV(HeartscoreClassifier(min_df=1), {"C": [0.1, 1.0]}, cv=2)
-    gs.fit(df["text"].tolist(), labels_matrix(df))
-    assert gs.best_params_["C"] in (0.1, 1.0)
-
-
 EFFORT_CUES = {"format": "heartscore-cues", "version": 1, "cues": [
     {"id": "effort.violated.chasing", "label": "effort", "value": -1,
      "rule": "effort -1: had to chase them, call again, repeat the paperwork",

@@ -14,10 +14,11 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = ["load", "save", "score", "train", "TrainConfig", "score_frame", "score_file",
-           "drivers", "Model", "ModelCard", "Result", "LABELS", "LabelSchema", "__version__"]
+           "read_scored", "macro_f1_scorer", "drivers", "Model", "ModelCard", "Result",
+           "LABELS", "LabelSchema", "__version__"]
 
 #: Public name → (module, attribute) it is imported from on first use.
 _LAZY: dict[str, tuple[str, str]] = {
@@ -27,6 +28,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "LabelSchema": (".labels", "LabelSchema"),
     "Model": (".model", "Model"),
     "load": (".persistence", "load"),
+    "macro_f1_scorer": (".evaluation", "macro_f1_scorer"),
+    "read_scored": (".frames", "read_scored"),
     "save": (".persistence", "save"),
     "score": (".shortcuts", "score"),
     "Result": (".results", "Result"),
@@ -39,6 +42,8 @@ _LAZY: dict[str, tuple[str, str]] = {
 if TYPE_CHECKING:
     from .analysis.drivers import drivers
     from .card import ModelCard
+    from .evaluation import macro_f1_scorer
+    from .frames import read_scored
     from .labels import DEFAULT_SCHEMA as LABELS
     from .labels import LabelSchema
     from .model import Model

@@ -1,15 +1,20 @@
 """Pure metric functions on arrays: per-label P/R/F1, macro-F1, signal-class macro-F1,
-bootstrap confidence intervals, confusion matrices, calibration (Brier, reliability), and the
-uncertainty ranking used by ``suggest``. Nothing here knows about texts or models."""
+bootstrap confidence intervals, confusion matrices, calibration (Brier, reliability), the
+uncertainty ranking used by ``suggest``, and the five-label macro-F1 with its scikit-learn
+scorer (:data:`macro_f1_scorer`). Nothing here knows about texts or models."""
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 
-__all__ = ["label_report", "polarity_macro_f1", "signal_macro_f1", "bootstrap_ci",
+from .labels import POLARITY, SIGNAL_VALUES
+from .inputs import known_values
+
+__all__ = ["five_label_macro_f1", "macro_f1_scorer", "label_report", "polarity_macro_f1",
+           "signal_macro_f1", "bootstrap_ci",
            "binary_f1_table", "macro_f1_interval", "macro_f1_difference_interval",
            "brier_score", "reliability_table", "uncertainty"]
 
@@ -26,6 +31,38 @@ def label_report(y_true: Sequence, y_pred: Sequence, classes: Sequence) -> dict[
         "macro_f1": round(float(np.mean(f)), 4),
         "confusion": confusion_matrix(y_true, y_pred, labels=list(classes)).tolist(),
     }
+
+
+def five_label_macro_f1(y_true: Any, y_pred: Any) -> float:
+    """Macro-F1 of each label over its classes, averaged over the labels: polarity (bad,
+    neutral, good) and each signal (-1, 0, +1), five labels for the default schema.
+
+    ``y_true`` and ``y_pred`` are (n, labels) arrays as ``HeartscoreClassifier`` fits on
+    and predicts (polarity first). Rows not labelled for a label (None, NaN, empty) are left
+    out of that label; a class absent from both truth and prediction counts 0 (as
+    scikit-learn's ``f1_score(labels=classes, zero_division=0)``)."""
+    Y, P = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
+    if Y.ndim != 2 or Y.shape != P.shape:
+        raise ValueError(f"expected y_true and y_pred of the same (n, labels) shape, found "
+                         f"{Y.shape} and {P.shape}")
+    scores = []
+    for j in range(Y.shape[1]):
+        label, classes = ("polarity", list(POLARITY)) if j == 0 else ("signal", list(SIGNAL_VALUES))
+        known, truth = known_values(Y, j, label)
+        if known.any():
+            pred = np.array([p.lower() if j == 0 else int(p) for p in P[known, j]], dtype=object)
+            scores.append(f1_score(list(truth), list(pred), labels=classes, average="macro",
+                                   zero_division=0))
+    return float(np.mean(scores)) if scores else float("nan")
+
+
+def macro_f1_scorer(estimator: Any, X: Any, y: Any) -> float:
+    """:func:`five_label_macro_f1` of ``estimator.predict(X)`` against ``y``: a
+    scikit-learn scorer, ``cross_validate(est, X, y, scoring=heartscore.macro_f1_scorer)``
+    or ``GridSearchCV(est, grid, scoring=heartscore.macro_f1_scorer)``. (A plain
+    callable: ``make_scorer`` would ask ``type_of_target`` about ``classes_``, which mixes
+    polarity strings and signal ints.)"""
+    return five_label_macro_f1(y, estimator.predict(X))
 
 
 def _f1_from_counts(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:

@@ -12,9 +12,10 @@ import numpy as np
 
 from .card import ModelCard
 from .errors import InputError
+from .inputs import check_texts
 from .labels import LabelSchema
 from .results import Result, build_results, result_columns
-from .scorer import ScoringMixin, check_texts
+from .scorer import ScoringMixin
 
 if TYPE_CHECKING:
     from .classifier import HeartscoreClassifier

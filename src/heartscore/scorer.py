@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 from spacy.tokens import Doc
 
-from .errors import InputError
 from .evidence import evidence_spans, full_coef
 from .featurize import Provenance
+from .inputs import check_texts
 from .labels import DEFAULT_SCHEMA, LabelSchema
 from .linear import predict_proba
 from .nlp.annotator import COMPONENT_NAMES
@@ -26,7 +25,7 @@ from .nlp.cues import Cue, read_cues
 from .preprocess import NlpSpec, build_nlp, lean_lexemes, to_docs
 from .thresholds import decide
 
-__all__ = ["Prediction", "Scorer", "ScoringMixin", "check_texts", "MAX_VOCAB_STRINGS"]
+__all__ = ["Prediction", "Scorer", "ScoringMixin", "MAX_VOCAB_STRINGS"]
 
 #: Strings in the scoring pipeline's vocabulary before it is rebuilt (flat memory on streams).
 MAX_VOCAB_STRINGS = 150_000
@@ -43,22 +42,6 @@ class Prediction:
     proba: dict[str, np.ndarray]
     labels: dict[str, np.ndarray]
     evidence: dict[str, list[list[tuple[int, int, float]]]]
-
-
-def check_texts(texts: Any) -> list[str]:
-    """Validate a batch of texts: a sequence of strings, not a bare string."""
-    if isinstance(texts, (str, bytes)):
-        raise InputError("expected a sequence of texts, found a single string; use "
-                         "model.score(text) for one text or wrap it in a list")
-    try:
-        texts = list(texts)
-    except TypeError as exc:
-        raise InputError(f"expected a sequence of texts, found {type(texts).__name__}") from exc
-    for k, t in enumerate(texts):
-        if not isinstance(t, str):
-            raise InputError(f"expected text strings, found {type(t).__name__} at position {k}; "
-                             "convert or drop non-text rows (score_file reports them per row)")
-    return texts
 
 
 class ScoringMixin:
@@ -112,8 +95,10 @@ class ScoringMixin:
         tokenizer's cache every time.)
         """
         self._check_fitted()
-        items = X if isinstance(X, (str, bytes)) else list(X)
-        if items and isinstance(items[0], Doc):
+        # a bare string or a table goes to check_texts whole, to be refused with a reason
+        whole = isinstance(X, (str, bytes)) or hasattr(X, "columns") or getattr(X, "ndim", 1) != 1
+        items = X if whole else list(X)
+        if not whole and items and isinstance(items[0], Doc):
             return self._predict_docs(items, evidence, top_k)
         texts = check_texts(items)
         nlp = getattr(self, "_nlp_obj", None)

@@ -31,6 +31,7 @@ from .io import (ChunkWriter, atomic_output, detect_format, detect_text_column,
                  get_format, iter_chunks, join_files, output_lock, refuse_input_as_output,
                  remove_stale_parts, stdin_table)
 from .batch import ready_process, run, score_chunk
+from .frames import typed_frame
 from .model import Model
 
 __all__ = ["score_frame", "score_file", "ScoreSummary", "work_dir_for", "ready_process"]
@@ -70,14 +71,25 @@ class ScoreSummary:
         return self.rows - self.resumed_rows
 
 
-def score_frame(df: pd.DataFrame, text: str = "text", *, model: Model | None = None,
+def score_frame(df: pd.DataFrame, text: str | None = None, *, model: Model | None = None,
                 evidence: bool = False) -> pd.DataFrame:
-    """Return ``df`` with the label columns added (same names as the CLI), index preserved.
+    """Return ``df`` with the label columns added (same names as the CLI), index preserved,
+    in the dtypes of :func:`heartscore.frames.scored_dtypes` (polarity an ordered category,
+    signals ``Int8``, probabilities ``float64``; :func:`heartscore.read_scored` reads a
+    scored file back with the same).
 
-    Missing, empty or non-text values get empty labels and a ``heartscore_error``.
+    ``text`` names the text column; when omitted it is found as ``heartscore score`` finds
+    it (a usual name such as ``text``, ``review`` or ``comment``, else the column with the
+    longest texts) and the result says which: ``result.attrs["heartscore_text_column"]``
+    and ``["heartscore_text_column_reason"]``. Missing, empty or non-text values get empty
+    labels and a ``heartscore_error``.
     """
     if not isinstance(df, pd.DataFrame):
         raise InputError(f"expected a pandas DataFrame, found {type(df).__name__}")
+    reason = "given"
+    if text is None:
+        text, reason = detect_text_column([str(c) for c in df.columns], df.head(1000))
+        text = next(c for c in df.columns if str(c) == text)
     if text not in df.columns:
         raise InputError(f"no column {text!r}; columns are {', '.join(map(str, df.columns))}; "
                          "pass text=NAME")
@@ -85,7 +97,9 @@ def score_frame(df: pd.DataFrame, text: str = "text", *, model: Model | None = N
         from .persistence import load
         model = load()
     frame, _ = score_chunk(model, df, text, evidence)
+    frame = typed_frame(frame, model.schema)
     frame.index = df.index
+    frame.attrs.update(heartscore_text_column=text, heartscore_text_column_reason=reason)
     return frame
 
 

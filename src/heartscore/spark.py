@@ -231,4 +231,6 @@ def _typed(frame: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:
             frame[c] = pd.to_numeric(frame[c]).astype(np.float64)
         elif kind == "bool":
             frame[c] = pd.array(frame[c].tolist(), dtype="boolean")
+        elif isinstance(frame[c].dtype, pd.CategoricalDtype):  # score_frame's polarity
+            frame[c] = frame[c].astype(object).where(frame[c].notna(), None)
     return frame

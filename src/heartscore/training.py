@@ -80,6 +80,8 @@ class TrainConfig:
     #: Most "neutral" answers the dev-tuned neutral band may give on gold good/bad dev rows
     #: (None: no cap).
     neutral_cap: float | None = 0.05  # chosen on dev by benchmarks/levers.py (2026-12-07)
+    #: Rows that choose the n-gram vocabulary: "signal-labelled" or "all" (see the estimator).
+    vocabulary_from: str = "signal-labelled"  # chosen on dev by benchmarks/levers.py
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -104,14 +106,16 @@ class TrainConfig:
         return LabelSchema(signals=tuple(self.signals))
 
 
-def _estimator(config: TrainConfig, schema: LabelSchema) -> HeartscoreClassifier:
-    """The unfitted estimator ``config`` describes."""
-    return HeartscoreClassifier(schema=schema.to_dict(), nlp=config.nlp, C=config.C,
-                                ngram_range=config.ngram_range, min_df=config.min_df,
-                                max_features=config.max_features, cue_weight=config.cue_weight,
-                                lexicon_weight=config.lexicon_weight,
-                                cues=list(config.cues) or None,
-                                vector_weight=config.vector_weight)
+def _estimator(config: TrainConfig, schema: LabelSchema, **params: Any) -> HeartscoreClassifier:
+    """The unfitted estimator ``config`` describes (``params`` override its settings)."""
+    settings = dict(schema=schema.to_dict(), nlp=config.nlp, C=config.C,
+                    ngram_range=config.ngram_range, min_df=config.min_df,
+                    max_features=config.max_features, cue_weight=config.cue_weight,
+                    lexicon_weight=config.lexicon_weight, cues=list(config.cues) or None,
+                    vector_weight=config.vector_weight, vocabulary_from=config.vocabulary_from,
+                    neutral_cap=config.neutral_cap, validation_fraction=config.dev_fraction,
+                    random_state=config.seed)
+    return HeartscoreClassifier(**{**settings, **params})
 
 
 def split_frame(df: pd.DataFrame, config: TrainConfig) -> dict[str, pd.DataFrame]:
@@ -226,8 +230,8 @@ def train(df: pd.DataFrame, config: TrainConfig | None = None, *, name: str = "h
                                       btr["kind"].value_counts().sort_index().items()}}
     _check_minimum(Y_tr, schema, "training")
     est = _estimator(config, schema)
-    est.fit(X_tr, Y_tr, sample_weight=weights if config.with_base else None)
-    est.tune_thresholds(X_dev, Y_dev, neutral_cap=config.neutral_cap)
+    est.fit(X_tr, Y_tr, sample_weight=weights if config.with_base else None,
+            X_val=X_dev, y_val=Y_dev)
     cue_files = [{"file": os.path.basename(p), "sha256": file_sha256(p),
                   "labels": sorted({c.label for c in read_cues(p)})}
                  for p in config.cues] if config.cues else None
@@ -266,7 +270,7 @@ def cross_validate(df: pd.DataFrame, config: TrainConfig | None = None, *,
     Y = labels_matrix(df, schema)
     scores = []
     for k, (a, b) in enumerate(skf.split(texts, y_pol)):
-        est = _estimator(config, schema)
+        est = _estimator(config, schema, validation_fraction=None)  # arg-max decisions
         est.fit([texts[i] for i in a], Y[a])
         pred = est.predict([texts[i] for i in b])
         sig_t = Y[b][:, 1:].astype(float)
