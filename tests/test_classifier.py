@@ -95,13 +95,13 @@ def test_n_features_in_is_not_defined_for_texts(fitted, model):
         fitted.n_features_in_
     # the heads do have columns: feature_names() names them
     assert fitted.heads_["polarity"].n_features_in_ == len(fitted.feature_names()) > 100
-    # a model saved by 0.1.0/0.2.0 holds a fake 1; it is hidden, not believed
+    # a model saved before issue 20 (0.1.0 to 0.3.0) holds a fake 1; it is hidden, not believed
     assert model.estimator.__dict__.get("n_features_in_") == 1
     assert not hasattr(model.estimator, "n_features_in_")
     # and it has every parameter, so it clones (with the defaults for the new ones)
     params = clone(model.estimator).get_params()
     assert params == model.estimator.get_params() and params["validation_fraction"] == 0.15
-    assert params["vocabulary_from"] == "all"  # what it was trained with
+    assert params["vocabulary_from"] == "signal-labelled"  # what 0.3.0 was trained with
 
 
 def test_pickling_keeps_the_model(fitted, dev):

@@ -144,3 +144,16 @@ def test_registered_through_the_entry_point_without_importing_heartscore():
                          timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "-1"
+
+
+def test_a_missing_model_reads_as_no_model_yet_to_spacy_and_as_a_clear_error_to_users(tmp_path):
+    """spacy.load probes each component's ``model`` with hasattr before from_disk runs (in a
+    hash-seed-dependent order); a configured path that is gone must not escape that probe."""
+    from heartscore.errors import HeartscoreError
+    from heartscore.spacy_component import ModelUnavailableError
+    nlp = spacy.blank("en")
+    comp = nlp.add_pipe("heartscore", config={"model": str(tmp_path / "gone.hsm")})
+    assert not hasattr(comp, "model")
+    with pytest.raises(ModelUnavailableError, match="gone.hsm does not exist") as info:
+        comp.model
+    assert isinstance(info.value, HeartscoreError)

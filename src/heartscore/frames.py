@@ -22,7 +22,7 @@ import pandas as pd
 
 from .errors import InputError, format_rows
 from .io import read_table
-from .labels import (ERROR_COLUMN, EVIDENCE_COLUMN, EXPERIENCE_COLUMN, EXPERIENCE_STATES,
+from .labels import (ERROR_COLUMN, EXPERIENCE_COLUMN, EXPERIENCE_STATES,
                      MODEL_COLUMN, LabelSchema)
 
 __all__ = ["read_scored", "typed_frame", "scored_dtypes", "schema_of_columns"]

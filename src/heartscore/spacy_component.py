@@ -36,14 +36,14 @@ from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span, Token
 from spacy.util import minibatch
 
-from .errors import HeartscoreError
+from .errors import HeartscoreError, ModelCompatibilityError
 from .labels import LabelSchema
 from .nlp.annotator import Annotator
 from .nlp.tokens import register_extensions
 from .results import Evidence, Result, result_columns
 from .spacy_factories import make_heartscore
 
-__all__ = ["HeartscoreComponent", "make_heartscore", "register_heart_extensions",
+__all__ = ["HeartscoreComponent", "ModelUnavailableError", "make_heartscore", "register_heart_extensions",
            "MODEL_FILE"]
 
 #: Name of the model file inside the component's folder of a saved pipeline.
@@ -126,6 +126,16 @@ def _token_heart(token: Token) -> tuple[str, ...]:
     return tuple(labels)
 
 
+class ModelUnavailableError(ModelCompatibilityError, AttributeError):
+    """The component's configured model cannot be loaded.
+
+    Also an ``AttributeError``: while ``spacy.load`` rebuilds a saved pipeline it probes each
+    component's ``model`` with ``hasattr`` (``isinstance`` against spaCy's
+    ``ListenedToComponent`` protocol, in a hash-seed-dependent order) before
+    :meth:`HeartscoreComponent.from_disk` loads the model the pipeline carries; the path in
+    the saved config may no longer exist then, and the probe must read "no model yet"."""
+
+
 class HeartscoreComponent:
     """Scores finished Docs (and their sentences) with a heartscore model, loaded on first
     use or by :meth:`from_disk`."""
@@ -142,10 +152,16 @@ class HeartscoreComponent:
 
     @property
     def model(self):
-        """The heartscore Model (the shipped one unless ``model`` was configured)."""
+        """The heartscore Model (the shipped one unless ``model`` was configured).
+
+        Raises :class:`ModelUnavailableError` when it cannot be loaded."""
         if self._model is None:
             from .persistence import load
-            self._use(load(self.model_path))
+            try:
+                model = load(self.model_path)
+            except (HeartscoreError, OSError) as exc:
+                raise ModelUnavailableError(str(exc)) from exc
+            self._use(model)
         return self._model
 
     def _use(self, model) -> None:
