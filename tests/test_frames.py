@@ -8,6 +8,7 @@ from heartscore import read_scored, score_file, score_frame
 from heartscore.errors import InputError
 from heartscore.frames import scored_dtypes
 from heartscore.labels import DEFAULT_SCHEMA
+from tabular import write_frame
 
 ROWS = pd.DataFrame({
     "id": ["a", "b", "c", "d", "e", "f"],
@@ -53,25 +54,11 @@ def test_the_text_column_is_found_when_not_named_and_the_result_says_which(model
         score_frame(pd.DataFrame({"n": [1, 2], "code": ["a", "b"]}), model=model)
 
 
-def _write(df: pd.DataFrame, path) -> None:
-    ext = path.suffix[1:]
-    if ext == "csv":
-        df.to_csv(path, index=False)
-    elif ext == "tsv":
-        df.to_csv(path, sep="\t", index=False)
-    elif ext == "jsonl":
-        df.to_json(path, orient="records", lines=True)
-    elif ext == "parquet":
-        df.to_parquet(path)
-    else:
-        df.to_excel(path, index=False)
-
-
 @pytest.mark.parametrize("ext", ["csv", "tsv", "jsonl", "parquet", "xlsx"])
 def test_a_scored_file_reads_back_with_score_frames_dtypes_and_values(model, scored,
                                                                       tmp_path, ext):
     src, out = tmp_path / f"in.{ext}", tmp_path / f"out.{ext}"
-    _write(ROWS, src)
+    write_frame(ROWS, src)
     score_file(src, out, model=model, text_column="review", evidence=True, language=None,
                chunksize=4)
     back = read_scored(out)

@@ -7,6 +7,7 @@ import pytest
 from heartscore import score_file, score_frame
 from heartscore.errors import InputError
 from heartscore.labels import DEFAULT_SCHEMA
+from tabular import write_frame
 
 ROWS = pd.DataFrame({
     "id": ["a", "b", "c", "d", "e"],
@@ -48,16 +49,7 @@ def test_score_frame_missing_column_names_the_columns(model):
 def test_score_file_round_trips_every_row_in_order(model, tmp_path, ext):
     src = tmp_path / f"in.{ext}"
     df = ROWS.fillna("")
-    if ext == "csv":
-        df.to_csv(src, index=False)
-    elif ext == "tsv":
-        df.to_csv(src, sep="\t", index=False)
-    elif ext == "jsonl":
-        df.to_json(src, orient="records", lines=True)
-    elif ext == "parquet":
-        df.to_parquet(src)
-    else:
-        df.to_excel(src, index=False)
+    write_frame(df, src)
     out = tmp_path / f"out.{ext}"
     summary = score_file(src, out, model=model, text_column="review", chunksize=2)
     assert summary.rows == 5 and summary.n_errors == 2
