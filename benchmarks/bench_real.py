@@ -30,7 +30,6 @@ import random
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -38,7 +37,8 @@ import pandas as pd
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_scoring import run_tokenizer, run_vader  # noqa: E402  (0.1.0's measurement)
+from bench_scoring import (PeakMemory, run_tokenizer,  # noqa: E402  (0.1.0's measurement)
+                           run_vader)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHORT_SOURCES = ("nhs-fft-pxtextmining", "booking-515k")
@@ -78,41 +78,6 @@ def build(texts: list[str], n: int, seed: int = 0) -> list[str]:
             ((i, texts[i % len(texts)]) for i in range(n))]
 
 
-class PeakMemory:
-    """Peak of the memory summed over a process and all its children: PSS where the OS
-    gives it (Linux; shared copy-on-write pages counted once), else RSS."""
-
-    def __init__(self, pid: int, interval: float = 0.1) -> None:
-        self.proc = psutil.Process(pid)
-        self.kind = "PSS" if hasattr(self.proc.memory_full_info(), "pss") else "RSS"
-        self.peak, self.interval = 0, interval
-        self._stop = threading.Event()
-        self._t = threading.Thread(target=self._run, daemon=True)
-        self._t.start()
-
-    def _one(self, p: psutil.Process) -> int:
-        return p.memory_full_info().pss if self.kind == "PSS" else p.memory_info().rss
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                total = 0
-                for p in [self.proc, *self.proc.children(recursive=True)]:
-                    try:
-                        total += self._one(p)
-                    except psutil.Error:
-                        pass
-                self.peak = max(self.peak, total)
-            except psutil.Error:
-                pass
-            time.sleep(self.interval)
-
-    def stop(self) -> int:
-        self._stop.set()
-        self._t.join()
-        return self.peak
-
-
 def write_csv(texts: list[str], path: Path) -> Path:
     pd.DataFrame({"id": range(len(texts)), "text": texts}).to_csv(path, index=False)
     return path
@@ -124,7 +89,7 @@ def heartscore(path: Path, jobs: int, memory: bool = False) -> tuple[float, int,
            "--text-column", "text", "--jobs", str(jobs), "--evidence", "--quiet"]
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, env=ENV)
-    mem = PeakMemory(proc.pid) if memory else None
+    mem = PeakMemory(proc.pid, pss=True, interval=0.1) if memory else None
     code = proc.wait()
     wall = time.perf_counter() - t
     peak = mem.stop() if mem else 0
