@@ -22,7 +22,8 @@ TARGET = ("heartscore", "_shipped")
 #: the base corpus ``train --with-base`` reads, each with the data card and licence notices
 #: that must travel with it.
 SHIPPED: dict[str, tuple[str, ...]] = {
-    "models": ("heartscore-*.hsm", "heartscore-*.card.json", "MODEL_CARD.md"),
+    "models": ("heartscore-*.hsm", "heartscore-accurate-*.npz", "heartscore-*.card.json",
+               "MODEL_CARD.md"),
     "corpora": ("README.md", "heartscore_corpus.csv", "real/README.md", "real/LICENSE*",
                 "real/real.csv", "real/distant.csv"),
 }

@@ -13,6 +13,12 @@ interval, and per-label precision / recall / F1 with gold support. In a source's
 figure, labels (and polarity classes) with fewer than 10 gold test rows are shown but left
 out; the table says how many each macro covers. The pooled row covers all 8 labels.
 
+The accurate model (``heartscore.load("accurate")``) is scored beside it when every fold's
+fine-tuned encoder probabilities are cached in ``models/accurate-folds`` (written by
+``scripts/train_accurate.py --folds``, ~35 min on 2 idle cores; checked against the
+corpora's SHA-256 and each file's own): the fold's fast model and encoder blended with
+``heartscore.accurate.WEIGHTS``, thresholds on the same dev rows; also the encoder alone.
+
 Test rows are scored once per run, after every choice is made; each written run adds one
 to the test-read count kept in ``models/real_eval.json``; the table is also drawn as
 ``docs/real_eval.png``. ``--on dev`` scores the held-out
@@ -36,10 +42,14 @@ import numpy as np
 import pandas as pd
 
 import heartscore
-from heartscore.analysis.validation import (MIN_SUPPORT, compare, confidence_ranking,
+from heartscore.analysis.validation import (MIN_SUPPORT, compare, confidence_ranking, hits,
                                             predictions)
-from heartscore.corpus import load_base
-from heartscore.labels import CORE_SIGNALS
+from heartscore.accurate import WEIGHTS, as_label_dict, blend
+from heartscore.corpus import file_sha256, load_base
+from heartscore.evaluation import macro_f1_difference_interval
+from heartscore.labels import CORE_SIGNALS, DEFAULT_SCHEMA
+from heartscore.results import result_columns
+from heartscore.thresholds import choose_label_thresholds, decide
 from heartscore.training import TrainConfig, train
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,10 +57,61 @@ REAL = ROOT / "corpora" / "real" / "real.csv"
 OUT = ROOT / "models" / "real_eval.json"
 OLD = ROOT / "models" / "heartscore-0.1.0.hsm"
 README = ROOT / "README.md"
+FOLDS = ROOT / "models" / "accurate-folds"
+WRITTEN = ROOT / "corpora" / "heartscore_corpus.csv"
 VADER_GRID = np.round(np.arange(0.0, 0.81, 0.025), 3)
 
 
 # ------------------------------------------------------------------ systems
+def accurate_fold(src: str) -> tuple[dict[str, int], np.ndarray] | str:
+    """The fine-tuned encoder's cached probabilities for fold ``src`` (written by
+    scripts/train_accurate.py) as (row id → index, (n, 5, 3) array), or why they cannot be
+    used: missing, or made from other corpora than the ones here, or altered."""
+    manifest = FOLDS / "MANIFEST.json"
+    entry = json.loads(manifest.read_text()).get(src) if manifest.exists() else None
+    path = FOLDS / f"{src}.npz"
+    if entry is None or not path.exists():
+        return f"no cached encoder fold for {src} (python scripts/train_accurate.py --fold {src})"
+    now = {"real.csv": file_sha256(REAL), "heartscore_corpus.csv": file_sha256(WRITTEN)}
+    stale = [k for k, v in now.items() if entry["inputs"].get(k) != v]
+    if stale:
+        return (f"the cached encoder fold for {src} was made from another {', '.join(stale)}; "
+                f"rebuild it: python scripts/train_accurate.py --fold {src}")
+    if file_sha256(path) != entry["sha256"]:
+        return f"{path.name} does not match its SHA-256 in MANIFEST.json; rebuild it"
+    with np.load(path, allow_pickle=False) as z:
+        ids, proba = z["ids"], z["proba"]
+    return {i: k for k, i in enumerate(ids.tolist())}, proba
+
+
+def fold_probabilities(model, cache: tuple[dict[str, int], np.ndarray],
+                       rows: pd.DataFrame) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The fold's fast model's and its encoder's (cached) probabilities on ``rows``."""
+    index, proba = cache
+    fast = model.scorer.predict_detailed(rows["text"].tolist(), evidence=False).proba
+    return fast, as_label_dict(proba[[index[i] for i in rows["id"]]], DEFAULT_SCHEMA)
+
+
+def blended_predictions(dev: pd.DataFrame, dev_p: tuple, test: pd.DataFrame, test_p: tuple,
+                        neutral_cap: float | None,
+                        weights: float | dict[str, float] = WEIGHTS) -> pd.DataFrame:
+    """One fold's accurate model: fast and encoder probabilities blended with ``weights``,
+    thresholds chosen on the other sources' dev rows (``dev``), applied to ``test``.
+    ``weights=0``: the encoder alone (for the lever table)."""
+    schema = DEFAULT_SCHEMA
+    Y = np.column_stack([dev["polarity"].to_numpy(dtype=object)]
+                        + [dev[s].astype(int).to_numpy(dtype=object) for s in CORE_SIGNALS])
+    thresholds = choose_label_thresholds(schema, Y, blend(*dev_p, weights),
+                                         neutral_cap=neutral_cap)
+    p = blend(*test_p, weights)
+    labels = {label: np.array(schema.classes(label), dtype=object)[
+        decide(label, p[label], thresholds.get(label))] for label in schema.labels}
+    cols = result_columns(test["text"].tolist(), p, labels, None, schema)
+    return pd.DataFrame({"polarity": cols["polarity"],
+                         **{s: np.asarray(cols[s], dtype=float) for s in CORE_SIGNALS},
+                         "confidence": np.asarray(cols["confidence"], dtype=float)})
+
+
 def vader_compound(texts: list[str]) -> np.ndarray:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
     sia = SentimentIntensityAnalyzer()
@@ -81,9 +142,11 @@ def vader_frame(labels) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ the run
 def run(sources: list[str] | None, n_boot: int, on: str = "test",
-        config: TrainConfig | None = None, frames: list | None = None) -> dict:
+        config: TrainConfig | None = None, frames: list | None = None,
+        folds: list | None = None) -> dict:
     """The leave-one-source-out report; ``frames`` (a list) receives the pooled
-    (gold, heartscore predictions) frames."""
+    (gold, heartscore predictions) frames, ``folds`` each fold's (source, dev rows, their
+    fast/encoder probabilities, scored rows, theirs) for the accurate model."""
     real = pd.read_csv(REAL, dtype={"id": str, "source_id": str, "polarity": str},
                        keep_default_na=False)
     shipped = heartscore.load(OLD)  # 0.1.0: hand-written corpus only, every source unseen
@@ -105,6 +168,18 @@ def run(sources: list[str] | None, n_boot: int, on: str = "test",
         ours, old = predictions(model, texts), predictions(shipped, texts)
         vader = vader_frame(vader_labels(vader_compound(texts), band))
         rnd = (test["drawn"] == "random").to_numpy()
+        cache = accurate_fold(src)
+        if isinstance(cache, str):
+            print(f"{src}: accurate model left out: {cache}", file=sys.stderr)
+            acc = enc = None
+        else:
+            dev = company[company["split"] == "dev"]
+            dev_p, test_p = fold_probabilities(model, cache, dev), fold_probabilities(
+                model, cache, test)
+            if folds is not None:
+                folds.append((src, dev, dev_p, test, test_p))
+            acc = blended_predictions(dev, dev_p, test, test_p, config.neutral_cap)
+            enc = blended_predictions(dev, dev_p, test, test_p, config.neutral_cap, 0.0)
         per[src] = {
             "rows": {"train_real": int((company["split"] == "train").sum()),
                      "dev_real": int((company["split"] == "dev").sum()), "test": len(test),
@@ -113,12 +188,14 @@ def run(sources: list[str] | None, n_boot: int, on: str = "test",
             "heartscore": evaluate(test, ours, n_boot),
             "heartscore_0.1.0": evaluate(test, old, n_boot),
             "vader": evaluate(test, vader, n_boot, signals=False),
+            **({"heartscore_accurate": evaluate(test, acc, n_boot),
+                "encoder_alone": evaluate(test, enc, n_boot)} if acc is not None else {}),
             "random_only": {
                 "heartscore": evaluate(test[rnd], ours[rnd], n_boot),
                 "heartscore_0.1.0": evaluate(test[rnd], old[rnd], n_boot),
                 "vader": evaluate(test[rnd], vader[rnd], n_boot, signals=False)},
         }
-        pooled.append((test, ours, old, vader))
+        pooled.append((test, ours, old, vader, acc, enc))
         print(f"{src}: trained in {train_s:.0f} s; signals "
               f"{per[src]['heartscore']['signals'].get('value')} (0.1.0 "
               f"{per[src]['heartscore_0.1.0']['signals'].get('value')}), polarity "
@@ -128,6 +205,10 @@ def run(sources: list[str] | None, n_boot: int, on: str = "test",
     ours = pd.concat([p[1] for p in pooled], ignore_index=True)
     old = pd.concat([p[2] for p in pooled], ignore_index=True)
     vader = pd.concat([p[3] for p in pooled], ignore_index=True)
+    # the accurate model is reported pooled only when every fold has it
+    complete = all(p[4] is not None for p in pooled)
+    acc = pd.concat([p[4] for p in pooled], ignore_index=True) if complete else None
+    enc = pd.concat([p[5] for p in pooled], ignore_index=True) if complete else None
     if frames is not None:
         frames += [test, ours]
     rnd = (test["drawn"] == "random").to_numpy()
@@ -149,11 +230,32 @@ def run(sources: list[str] | None, n_boot: int, on: str = "test",
         "confidence_ranking": confidence_ranking(test, ours),
         "pooled": {"heartscore": evaluate(test, ours, n_boot, True),
                    "heartscore_0.1.0": evaluate(test, old, n_boot, True),
-                   "vader": evaluate(test, vader, n_boot, True, signals=False)},
+                   "vader": evaluate(test, vader, n_boot, True, signals=False),
+                   **({"heartscore_accurate": evaluate(test, acc, n_boot, True)}
+                      if acc is not None else {})},
+        **({"accurate": accurate_report(test, ours, acc, polar, n_boot),
+            "encoder_alone": accurate_report(test, ours, enc, polar, n_boot)}
+           if acc is not None else {}),
         "pooled_random": {"heartscore": evaluate(test[rnd], ours[rnd], n_boot, True),
                           "heartscore_0.1.0": evaluate(test[rnd], old[rnd], n_boot, True),
                           "vader": evaluate(test[rnd], vader[rnd], n_boot, True, signals=False)},
     }
+
+
+def accurate_report(test: pd.DataFrame, fast: pd.DataFrame, acc: pd.DataFrame,
+                    polar: np.ndarray, n_boot: int) -> dict:
+    """The accurate model's (or the encoder's) change from the fast model on the same pooled
+    rows (paired bootstrap interval), neutral-on-polar rate and confidence ranking."""
+    change = {}
+    for what in ("signals", "polarity"):
+        t = hits(test, what)
+        d, lo, hi = macro_f1_difference_interval(t, hits(fast, what), hits(acc, what),
+                                                 n_boot=n_boot)
+        change[what] = {"change": round(d, 4), "ci_low": round(lo, 4), "ci_high": round(hi, 4)}
+    return {"change_from_fast": change,
+            "neutral_on_polar": round(float(
+                (acc["polarity"].to_numpy()[polar] == "neutral").mean()), 4),
+            "confidence_ranking": confidence_ranking(test, acc)}
 
 
 # ------------------------------------------------------------------ the table
@@ -168,22 +270,44 @@ def _cov(m: dict, total: int) -> str:
 
 
 def markdown(res: dict) -> str:
+    acc = "accurate" in res
+    extra = " signals: accurate | polarity: accurate |" if acc else ""
     rows = ["| held-out source | scored rows (random) | signals: heartscore (labels) | signals: "
-            "0.1.0 | polarity: heartscore (classes) | polarity: 0.1.0 | polarity: VADER |",
-            "|---|---|---|---|---|---|---|"]
+            "0.1.0 | polarity: heartscore (classes) | polarity: 0.1.0 | polarity: VADER |"
+            + extra, "|---|---|---|---|---|---|---|" + ("---|---|" if acc else "")]
     for src, r in res["per_source"].items():
         h, o, v = r["heartscore"], r["heartscore_0.1.0"], r["vader"]
+        a = r.get("heartscore_accurate")
         rows.append(f"| {src} | {r['rows']['test']:,} ({r['rows']['test_random']:,}) | "
                     f"{_fig(h['signals'])} ({_cov(h['signals'], 8)}) | {_fig(o['signals'])} | "
                     f"{_fig(h['polarity'])} ({_cov(h['polarity'], 3)}) | {_fig(o['polarity'])} | "
-                    f"{_fig(v['polarity'])} |")
+                    f"{_fig(v['polarity'])} |"
+                    + (f" {_fig(a['signals'])} | {_fig(a['polarity'])} |" if acc else ""))
     for name, key in (("**all scored rows, pooled**", "pooled"),
                       ("**random-drawn scored rows, pooled**", "pooled_random")):
         p = res[key]
+        a = p.get("heartscore_accurate")
         rows.append(f"| {name} | {p['heartscore']['n']:,} | {_fig(p['heartscore']['signals'])} "
                     f"(8/8) | {_fig(p['heartscore_0.1.0']['signals'])} | "
                     f"{_fig(p['heartscore']['polarity'])} (3/3) | "
-                    f"{_fig(p['heartscore_0.1.0']['polarity'])} | {_fig(p['vader']['polarity'])} |")
+                    f"{_fig(p['heartscore_0.1.0']['polarity'])} | {_fig(p['vader']['polarity'])} |"
+                    + ((f" {_fig(a['signals'])} | {_fig(a['polarity'])} |" if a else " – | – |")
+                       if acc else ""))
+    if acc:
+        c = res["accurate"]["change_from_fast"]
+        e = res["encoder_alone"]["change_from_fast"]
+        rows += ["", "Accurate model (fast model averaged with the fine-tuned encoder, "
+                 "`pip install heartscore[accurate]`), change from the fast model on the same "
+                 "pooled rows (paired bootstrap 95%): " + "; ".join(
+                     f"{w} {c[w]['change']:+.3f} [{c[w]['ci_low']:+.3f}, {c[w]['ci_high']:+.3f}]"
+                     for w in ("signals", "polarity"))
+                 + f". Neutral on gold good/bad: {res['accurate']['neutral_on_polar']:.1%}"
+                 f" (fast {res['neutral_on_polar']['heartscore']:.1%}); confidence ranking "
+                 f"ratio {res['accurate']['confidence_ranking']['ratio']}"
+                 f" (fast {res['confidence_ranking']['ratio']}). The fine-tuned encoder alone: "
+                 + "; ".join(f"{w} {e[w]['change']:+.3f} [{e[w]['ci_low']:+.3f}, "
+                             f"{e[w]['ci_high']:+.3f}]" for w in ("signals", "polarity"))
+                 + " from the fast model."]
     per_label = ["", "Per label, all test rows pooled (heartscore leave-one-source-out / 0.1.0):",
                  "", "| label | gold | precision | recall | F1 | F1 0.1.0 |", "|---|---|---|---|---|---|"]
     h, o = res["pooled"]["heartscore"], res["pooled"]["heartscore_0.1.0"]
@@ -207,10 +331,12 @@ def chart(res: dict, path: Path) -> None:
     for src in sources:
         r = res["pooled"] if src == "all, pooled" else res["per_source"][src]
         for system, key in (("heartscore, leave-one-source-out", "heartscore"),
+                            ("heartscore accurate (fine-tuned encoder blend)",
+                             "heartscore_accurate"),
                             ("heartscore 0.1.0 (hand-written corpus)", "heartscore_0.1.0"),
                             ("VADER", "vader")):
             for what in ("signals", "polarity"):
-                m = r[key].get(what, {})
+                m = r.get(key, {}).get(what, {})
                 if "value" in m:
                     rows.append({"source": src, "system": system, "figure": what,
                                  "F1": m["value"], "low": m["ci_low"], "high": m["ci_high"]})

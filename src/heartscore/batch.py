@@ -192,12 +192,15 @@ def map_ordered(model: Model, fn: Callable[[Model, Any], Any], items: Iterable[A
     ``fork`` start method (Linux's default) the model is loaded and warmed up here once and
     the workers start with it (copy-on-write: no second load, no pickling); with ``spawn``
     or ``forkserver`` each worker loads it once (:func:`ready_process`). One item (a small
-    input) is done here, with no workers to start. ``fn`` must be a module-level function
+    input) is done here, with no workers to start; so is every item when the model's scorer
+    says ``in_process`` (the accurate model). ``fn`` must be a module-level function
     (workers receive it by reference)."""
     items = iter(items)
     first = next(items, _END)
     second = next(items, _END) if first is not _END else _END
-    if jobs == 1 or second is _END:
+    # the accurate model's torch encoder already uses every core, and must not be forked
+    in_process = getattr(model.scorer, "in_process", False)
+    if jobs == 1 or second is _END or in_process:
         for item in ([] if first is _END else [first]) + ([] if second is _END else [second]):
             yield fn(model, item)
         for item in items:

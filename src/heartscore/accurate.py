@@ -1,0 +1,123 @@
+"""The accurate model: the fast model's probabilities averaged with a fine-tuned sentence
+encoder's, decided with thresholds chosen on the real dev rows.
+
+The encoder (``all-MiniLM-L6-v2``, Apache-2.0) reads meaning the fast model's n-grams and
+cues miss; the fast model keeps what the encoder is weak at (rare cue words) and gives the
+evidence spans. Both see every text; their class probabilities are averaged per label
+(:func:`blend`, weights per label group) and decided by :func:`heartscore.thresholds.decide` with the accurate
+model's own thresholds. Same outputs as the fast model.
+
+This module is importable without torch; :mod:`heartscore.encoder` (which needs the
+``accurate`` extra) runs the encoder.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .errors import InputError, ModelCompatibilityError
+from .labels import DEFAULT_SCHEMA, LabelSchema
+from .scorer import Scorer, ScoringMixin
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+__all__ = ["WEIGHTS", "blend", "as_label_dict", "weights_sha256", "AccurateScorer",
+           "load_accurate"]
+
+#: The fast model's share of the average, for polarity and for the four signals: chosen on
+#: the held-out sources' dev rows by benchmarks/accurate_weights.py.
+WEIGHTS = {"polarity": 0.25, "signals": 0.75}
+
+
+def as_label_dict(p: np.ndarray, schema: LabelSchema = DEFAULT_SCHEMA) -> dict[str, np.ndarray]:
+    """(n, labels, 3) encoder probabilities → ``{label: (n, 3)}`` in the schema's order."""
+    if p.ndim != 3 or p.shape[1] != len(schema.labels):
+        raise ValueError(f"expected (n, {len(schema.labels)}, classes) probabilities; "
+                         f"found shape {p.shape}")
+    return {label: p[:, j, :] for j, label in enumerate(schema.labels)}
+
+
+def blend(fast: Mapping[str, np.ndarray], encoder: Mapping[str, np.ndarray],
+          weights: float | Mapping[str, float] = WEIGHTS) -> dict[str, np.ndarray]:
+    """Per label, ``w * fast + (1 - w) * encoder`` (rows still sum to 1); ``w`` is
+    ``weights["polarity"]`` for polarity and ``weights["signals"]`` for a signal, or one
+    number for every label."""
+    def w(label: str) -> float:
+        if not isinstance(weights, Mapping):
+            return float(weights)
+        return float(weights["polarity" if label == "polarity" else "signals"])
+    return {label: w(label) * fast[label] + (1.0 - w(label)) * encoder[label]
+            for label in fast}
+
+
+def weights_sha256(arrays: Mapping[str, np.ndarray]) -> str:
+    """SHA-256 over the weight arrays (names, dtypes, shapes and bytes, in name order): the
+    accurate file's identity, checked on load (the file's ``meta`` record holds it)."""
+    import hashlib
+    h = hashlib.sha256()
+    for name in sorted(arrays):
+        a = np.ascontiguousarray(arrays[name])
+        h.update(f"{name}|{a.dtype.str}|{a.shape}|".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
+
+
+class AccurateScorer(Scorer):
+    """The fast model's scoring state, its probabilities averaged with the encoder's
+    (:func:`blend`) before the accurate thresholds decide. Evidence spans still come from
+    the fast model's features. Scores in one process: torch spreads each batch over the
+    cores itself, and a process forked after torch ran can hang."""
+
+    #: ``heartscore.batch`` keeps this scorer in the calling process whatever ``jobs`` is.
+    in_process = True
+
+    def __init__(self, fast: ScoringMixin, encoder: Any, thresholds: dict[str, dict[str, float]],
+                 weights: float | Mapping[str, float] = WEIGHTS) -> None:
+        self.__dict__.update(fast.__dict__)
+        self.thresholds_ = thresholds
+        self.weights = weights
+        self._encoder = encoder
+
+    def _proba(self, docs: list[Doc], Xm) -> dict[str, np.ndarray]:
+        fast = super()._proba(docs, Xm)
+        enc = as_label_dict(self._encoder.proba([d.text for d in docs]), self._schema())
+        return blend(fast, enc, self.weights)
+
+    def __getstate__(self) -> dict:
+        raise TypeError("the accurate model holds a torch encoder and is not pickled; load "
+                        "it in each process with heartscore.load('accurate')")
+
+
+def load_accurate(path: Path, fast_loader: Callable[[Path], Any]) -> Any:
+    """The :class:`~heartscore.model.Model` of an accurate-model file: its fast model (the
+    ``.hsm`` file it names, beside it, loaded by ``fast_loader``) and its encoder."""
+    from .card import ModelCard
+    from .encoder import EncoderHeads, read_arrays
+    from .model import Model
+
+    arrays, meta = read_arrays(path)
+    if weights_sha256(arrays) != meta.get("weights_sha256"):
+        raise ModelCompatibilityError(f"{path.name}: its weights do not match the SHA-256 in "
+                                      "its meta record; the file was altered or truncated")
+    fast_file = path.parent / meta["fast_model"]["file"]
+    if not fast_file.exists():
+        raise ModelCompatibilityError(f"{path.name} needs its fast model {fast_file.name} "
+                                      f"beside it in {path.parent}; it is missing")
+    fast = fast_loader(fast_file)
+    if fast.id != meta["fast_model"]["id"]:
+        raise ModelCompatibilityError(f"{path.name} was made with fast model "
+                                      f"{meta['fast_model']['id']}, found {fast.id}")
+    card = ModelCard.from_dict(meta["card"])
+    scorer = AccurateScorer(fast.scorer, EncoderHeads(arrays), meta["thresholds"],
+                            meta["weights"])
+
+    def no_estimator():
+        raise InputError(f"{card.model_id} has no scikit-learn estimator: its encoder is "
+                         "trained by scripts/train_accurate.py; the fast model's estimator is "
+                         "heartscore.load().estimator")
+
+    return Model(card=card, scorer=scorer, load_estimator=no_estimator)
