@@ -70,6 +70,22 @@ def test_cli_without_the_extra_says_how_to_get_it(monkeypatch, tmp_path, capsys)
     assert "heartscore[accurate]" in capsys.readouterr().err
 
 
+def test_info_reads_the_card_without_the_extra(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "torch", None)
+    assert main(["info", "--model", "accurate"]) == 0
+    card = json.loads(capsys.readouterr().out)
+    assert card["name"].startswith("heartscore-accurate-")
+    assert set(card["thresholds"]) == set(DEFAULT_SCHEMA.labels)
+
+
+@pytest.mark.parametrize("content", [b"{}", b"PK\x03\x04 truncated"])
+def test_a_file_that_is_not_an_accurate_model_is_refused(tmp_path, content):
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(content)
+    with pytest.raises(ModelCompatibilityError, match="not a heartscore accurate-model file"):
+        heartscore.load(bad)
+
+
 # ------------------------------------------------------------------ with the extra
 @pytest.fixture(scope="module")
 def accurate():

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 __all__ = ["WEIGHTS", "blend", "as_label_dict", "weights_sha256", "AccurateScorer",
-           "load_accurate"]
+           "read_accurate", "load_accurate"]
 
 #: The fast model's share of the average, for polarity and for the four signals: chosen on
 #: the held-out sources' dev rows by benchmarks/accurate_weights.py.
@@ -93,17 +93,36 @@ class AccurateScorer(Scorer):
                         "it in each process with heartscore.load('accurate')")
 
 
+def read_accurate(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """An accurate-model file's weight arrays and its JSON record, read as data only
+    (``allow_pickle=False``), its weights checked against the SHA-256 the record holds."""
+    import json
+    import zipfile
+    if not zipfile.is_zipfile(path):
+        raise ModelCompatibilityError(f"{path.name} is not a heartscore accurate-model file: "
+                                      "expected an .npz (zip) of arrays, found another kind "
+                                      "of file")
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+        meta = json.loads(str(arrays.pop("meta")))
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        raise ModelCompatibilityError(f"{path.name} is not a heartscore accurate-model file "
+                                      f"(an .npz of arrays with a meta record): {exc}") from None
+    if weights_sha256(arrays) != meta.get("weights_sha256"):
+        raise ModelCompatibilityError(f"{path.name}: its weights do not match the SHA-256 in "
+                                      "its meta record; the file was altered or truncated")
+    return arrays, meta
+
+
 def load_accurate(path: Path, fast_loader: Callable[[Path], Any]) -> Any:
     """The :class:`~heartscore.model.Model` of an accurate-model file: its fast model (the
     ``.hsm`` file it names, beside it, loaded by ``fast_loader``) and its encoder."""
     from .card import ModelCard
-    from .encoder import EncoderHeads, read_arrays
+    from .encoder import EncoderHeads
     from .model import Model
 
-    arrays, meta = read_arrays(path)
-    if weights_sha256(arrays) != meta.get("weights_sha256"):
-        raise ModelCompatibilityError(f"{path.name}: its weights do not match the SHA-256 in "
-                                      "its meta record; the file was altered or truncated")
+    arrays, meta = read_accurate(path)
     fast_file = path.parent / meta["fast_model"]["file"]
     if not fast_file.exists():
         raise ModelCompatibilityError(f"{path.name} needs its fast model {fast_file.name} "

@@ -14,7 +14,6 @@ import importlib.util
 import json
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -101,17 +100,3 @@ class EncoderHeads:
         z = z.reshape(len(texts), -1, 3)
         e = np.exp(z - z.max(2, keepdims=True))
         return e / e.sum(2, keepdims=True)
-
-
-def read_arrays(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """The shipped file's arrays and its meta (JSON), read as data only."""
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            arrays = {k: z[k] for k in z.files}
-    except (OSError, ValueError, zipfile.BadZipFile) as exc:
-        raise ModelCompatibilityError(f"{path.name} is not an accurate-model file "
-                                      f"(.npz of arrays): {exc}") from None
-    if "meta" not in arrays:
-        raise ModelCompatibilityError(f"{path.name} has no meta record; it is not a "
-                                      "heartscore accurate-model file")
-    return arrays, json.loads(str(arrays.pop("meta")))
