@@ -175,13 +175,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         if args.accurate:
-            rows += accurate(tmp, short, long_)
-        s = None if args.accurate else startup(tmp, short, args.repeat)
-    if s is None:
-        _table(rows)
-        return 0
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+            _table(accurate(tmp, short, long_))
+            return 0
         s = startup(tmp, short, args.repeat)
         rows.append(("1-row CSV, wall (s)", s["one_row"], s["floor"], s["one_row"] - s["floor"],
                      "<= floor + 0.3 s", s["one_row"] <= s["floor"] + 0.3, "diff"))

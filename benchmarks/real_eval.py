@@ -15,7 +15,7 @@ out; the table says how many each macro covers. The pooled row covers all 8 labe
 
 The accurate model (``heartscore.load("accurate")``) is scored beside it when every fold's
 fine-tuned encoder probabilities are cached in ``models/accurate-folds`` (written by
-``scripts/train_accurate.py --folds``, ~35 min on 2 idle cores; checked against the
+``scripts/train_accurate.py --folds``, ~38 min on 2 idle cores; checked against the
 corpora's SHA-256 and each file's own): the fold's fast model and encoder blended with
 ``heartscore.accurate.WEIGHTS``, thresholds on the same dev rows; also the encoder alone.
 
@@ -46,6 +46,7 @@ from heartscore.analysis.validation import (MIN_SUPPORT, compare, confidence_ran
                                             predictions)
 from heartscore.accurate import WEIGHTS, as_label_dict, blend
 from heartscore.corpus import file_sha256, load_base
+from heartscore.errors import ModelCompatibilityError
 from heartscore.evaluation import macro_f1_difference_interval
 from heartscore.labels import CORE_SIGNALS, DEFAULT_SCHEMA
 from heartscore.results import result_columns
@@ -77,6 +78,11 @@ def accurate_fold(src: str) -> tuple[dict[str, int], np.ndarray] | str:
     from train_accurate import code_hash  # the settings and training code (no torch needed)
     now = {"real.csv": file_sha256(REAL), "heartscore_corpus.csv": file_sha256(WRITTEN),
            "training code": code_hash()}
+    try:  # the encoder's weights, when the accurate extra is installed to check them
+        from train_accurate import encoder_package
+        now["encoder model.zip"] = file_sha256(encoder_package())
+    except ModelCompatibilityError:
+        pass
     stale = [k for k, v in now.items() if entry["inputs"].get(k) != v]
     if stale:
         return (f"the cached encoder fold for {src} was made with another {', '.join(stale)}; "

@@ -19,6 +19,7 @@ from heartscore.accurate import as_label_dict, blend, weights_sha256
 from heartscore.cli import main
 from heartscore.errors import InputError, ModelCompatibilityError
 from heartscore.labels import DEFAULT_SCHEMA
+from heartscore.persistence import read_card
 from heartscore.resources import shipped_accurate_path
 from heartscore.thresholds import decide
 
@@ -86,6 +87,43 @@ def test_a_file_that_is_not_an_accurate_model_is_refused(tmp_path, content):
         heartscore.load(bad)
 
 
+def _rewrite(tmp_path, change) -> Path:
+    """The shipped accurate file (and its fast model) copied to tmp_path, its meta record
+    passed through ``change``."""
+    path = shipped_accurate_path()
+    meta = _meta()
+    shutil.copy(path.parent / meta["fast_model"]["file"], tmp_path)
+    with np.load(path, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files if k != "meta"}
+    out = tmp_path / path.name
+    np.savez(out, **arrays, meta=np.array(json.dumps(change(meta))))
+    return out
+
+
+@pytest.mark.parametrize("change, match", [
+    (lambda m: [m], "a JSON list, not an object"),
+    (lambda m: {k: v for k, v in m.items() if k != "card"}, "lacks card"),
+    (lambda m: {**m, "format": {"name": "heartscore-accurate", "version": 99}}, "format"),
+    (lambda m: {**m, "fast_model": {**m["fast_model"], "file": "../x.joblib"}}, ".hsm file name"),
+    # a changed decision setting is a different model: refused, never loaded under the old id
+    (lambda m: {**m, "weights": {"polarity": 1.0, "signals": 1.0}}, "altered"),
+    (lambda m: {**m, "thresholds": {**m["thresholds"], "trust": {"minus": 0.99, "plus": 0.99}}},
+     "altered"),
+])
+def test_a_malformed_or_altered_record_is_refused_in_one_line(tmp_path, change, match, capsys):
+    bad = _rewrite(tmp_path, change)
+    with pytest.raises(ModelCompatibilityError, match=match) as err:
+        read_card(bad)
+    assert "\n" not in str(err.value)
+    assert main(["info", "--model", str(bad)]) == 1  # a model problem (input problems: 2)
+    assert "unexpected" not in capsys.readouterr().err
+
+
+def test_heartscore_model_env_may_name_the_accurate_model(monkeypatch):
+    monkeypatch.setenv("HEARTSCORE_MODEL", "accurate")
+    assert read_card().name.startswith("heartscore-accurate-")
+
+
 # ------------------------------------------------------------------ with the extra
 @pytest.fixture(scope="module")
 def accurate():
@@ -136,7 +174,19 @@ def test_same_outputs_as_the_fast_model(accurate):
     assert r.polarity == "bad"
 
 
-def test_cli_scores_in_one_process_whatever_jobs(accurate, tmp_path):
+def test_empty_input_gives_empty_results(accurate):
+    pred = accurate.scorer.predict_detailed([], evidence=False)
+    assert all(p.shape == (0, 3) for p in pred.proba.values())
+    assert accurate.score_many([]) == []
+
+
+def test_cli_scores_in_one_process_whatever_jobs(accurate, tmp_path, monkeypatch):
+    import heartscore.batch
+
+    def no_pool(*args, **kwargs):  # a pool would fork after torch ran: fail, do not hang
+        raise AssertionError("the accurate model must not start worker processes")
+
+    monkeypatch.setattr(heartscore.batch, "ProcessPoolExecutor", no_pool)
     src = tmp_path / "in.csv"
     pd.DataFrame({"text": TEXTS * 40}).to_csv(src, index=False)
     outs = []

@@ -26,8 +26,8 @@ from .scorer import Scorer, ScoringMixin
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["WEIGHTS", "blend", "as_label_dict", "weights_sha256", "AccurateScorer",
-           "read_accurate", "load_accurate"]
+__all__ = ["WEIGHTS", "FORMAT", "blend", "as_label_dict", "weights_sha256", "model_sha256",
+           "AccurateScorer", "read_accurate", "load_accurate"]
 
 #: The fast model's share of the average, for polarity and for the four signals: chosen on
 #: the held-out sources' dev rows by benchmarks/accurate_weights.py.
@@ -93,25 +93,60 @@ class AccurateScorer(Scorer):
                         "it in each process with heartscore.load('accurate')")
 
 
+#: The accurate file's record format; a file of another version is refused.
+FORMAT = {"name": "heartscore-accurate", "version": 1}
+#: The record entries that decide the model's output (with the weights: its identity).
+_DECIDING = ("weights", "thresholds", "fast_model")
+
+
+def model_sha256(arrays: Mapping[str, np.ndarray], record: Mapping[str, Any]) -> str:
+    """The accurate model's identity: SHA-256 over its weights (:func:`weights_sha256`) and
+    the record entries that decide its output (blend weights, thresholds, fast model), so
+    two files that score differently never share an id."""
+    import hashlib
+    import json
+    deciding = json.dumps({k: record.get(k) for k in _DECIDING}, sort_keys=True)
+    return hashlib.sha256((weights_sha256(arrays) + deciding).encode()).hexdigest()
+
+
 def read_accurate(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """An accurate-model file's weight arrays and its JSON record, read as data only
-    (``allow_pickle=False``), its weights checked against the SHA-256 the record holds."""
+    (``allow_pickle=False``); the record's shape and format version are checked, and the
+    weights and deciding entries against the SHA-256 the record holds."""
     import json
     import zipfile
+
+    def refuse(why: str) -> ModelCompatibilityError:
+        return ModelCompatibilityError(f"{path.name} is not a heartscore accurate-model file "
+                                       f"(an .npz of arrays with a meta record): {why}")
+
     if not zipfile.is_zipfile(path):
-        raise ModelCompatibilityError(f"{path.name} is not a heartscore accurate-model file: "
-                                      "expected an .npz (zip) of arrays, found another kind "
-                                      "of file")
+        raise refuse("found another kind of file")
     try:
         with np.load(path, allow_pickle=False) as z:
             arrays = {k: z[k] for k in z.files}
         meta = json.loads(str(arrays.pop("meta")))
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-        raise ModelCompatibilityError(f"{path.name} is not a heartscore accurate-model file "
-                                      f"(an .npz of arrays with a meta record): {exc}") from None
-    if weights_sha256(arrays) != meta.get("weights_sha256"):
-        raise ModelCompatibilityError(f"{path.name}: its weights do not match the SHA-256 in "
-                                      "its meta record; the file was altered or truncated")
+        raise refuse(str(exc)) from None
+    if not isinstance(meta, dict):
+        raise refuse(f"its meta record is a JSON {type(meta).__name__}, not an object")
+    missing = [k for k in ("format", "sha256", "card", *_DECIDING) if k not in meta]
+    if missing:
+        raise refuse(f"its meta record lacks {', '.join(missing)}")
+    if meta["format"] != FORMAT:
+        raise ModelCompatibilityError(
+            f"{path.name} is in accurate-model format {meta['format']}; this heartscore reads "
+            f"{FORMAT}: upgrade heartscore or rebuild the file")
+    fast = meta["fast_model"]
+    name = fast.get("file", "") if isinstance(fast, dict) else ""
+    if not (isinstance(name, str) and name.endswith(".hsm") and Path(name).name == name):
+        raise refuse(f"its fast model must be a .hsm file name beside it, found {name!r}")
+    if not all(isinstance(meta[k], dict) for k in ("card", "thresholds", "weights")):
+        raise refuse("its card, thresholds and weights must be JSON objects")
+    if model_sha256(arrays, meta) != meta["sha256"]:
+        raise ModelCompatibilityError(f"{path.name}: its weights or decision settings do not "
+                                      "match the SHA-256 in its meta record; the file was "
+                                      "altered or truncated")
     return arrays, meta
 
 

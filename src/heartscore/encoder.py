@@ -97,6 +97,6 @@ class EncoderHeads:
                 m = mask.unsqueeze(-1).float()
                 pooled = (out * m).sum(1) / m.sum(1)
                 z[idx] = (pooled @ self._w.T + self._b).numpy()
-        z = z.reshape(len(texts), -1, 3)
+        z = z.reshape(len(texts), self._w.shape[0] // 3, 3)  # also for no texts
         e = np.exp(z - z.max(2, keepdims=True))
         return e / e.sum(2, keepdims=True)

@@ -194,8 +194,6 @@ def load(path: str | os.PathLike | None = None, *, trusted: bool = False) -> Mod
     and ``trusted`` is false, the card is missing, the file was changed (hash), or
     scikit-learn/spaCy versions differ in major.minor.
     """
-    if path is not None and str(path) == ACCURATE:
-        path = shipped_accurate_path()
     path = _existing(path)
     if path.suffix == ".npz":  # an accurate model: arrays and a JSON record, no code
         from .accurate import load_accurate
@@ -246,8 +244,6 @@ def read_card(path: str | os.PathLike | None = None, *, trusted: bool = False) -
 
     Checks as :func:`load` does (the file's hashes, card format and versions); a pickle's
     card is read only with ``trusted=True``, like the pickle itself."""
-    if path is not None and str(path) == ACCURATE:
-        path = shipped_accurate_path()
     path = _existing(path)
     if path.suffix == ".npz":  # an accurate model's card: no torch needed to read it
         from .accurate import read_accurate
@@ -283,6 +279,8 @@ def convert(source: str | os.PathLike, target: str | os.PathLike, *,
 
 def _existing(path: str | os.PathLike | None) -> Path:
     path = Path(path) if path is not None else default_model_path()
+    if str(path) == ACCURATE:  # also HEARTSCORE_MODEL=accurate
+        path = shipped_accurate_path()
     if not path.exists():
         raise ModelCompatibilityError(f"model file {path} does not exist; pass the path of a "
                                       f"{SAFE_SUFFIX} model saved by heartscore")
