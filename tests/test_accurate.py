@@ -9,6 +9,7 @@ import json
 import pickle
 import shutil
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
