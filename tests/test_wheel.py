@@ -76,6 +76,12 @@ def test_the_wheel_carries_model_corpus_and_licences(installed):
             "if f.is_file())))")
     shipped = json.loads(_run([str(py), "-c", code], work, _clean_env()).stdout)
     assert any(f.startswith("models/heartscore-") and f.endswith(".hsm") for f in shipped)
+    # the accurate model's file travels too; its card reads without the accurate extra
+    assert any(f.startswith("models/heartscore-accurate-") and f.endswith(".npz")
+               for f in shipped)
+    info = _run([str(py), "-m", "heartscore", "info", "--model", "accurate"], work,
+                _clean_env()).stdout
+    assert json.loads(info)["name"].startswith("heartscore-accurate-")
     for name in ("corpora/heartscore_corpus.csv", "corpora/real/real.csv",
                  "corpora/real/distant.csv", "corpora/real/LICENSE-nhs-fft-pxtextmining.txt",
                  "corpora/real/README.md", "corpora/README.md", "models/MODEL_CARD.md"):
