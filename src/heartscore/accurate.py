@@ -56,8 +56,8 @@ def blend(fast: Mapping[str, np.ndarray], encoder: Mapping[str, np.ndarray],
 
 
 def weights_sha256(arrays: Mapping[str, np.ndarray]) -> str:
-    """SHA-256 over the weight arrays (names, dtypes, shapes and bytes, in name order): the
-    accurate file's identity, checked on load (the file's ``meta`` record holds it)."""
+    """SHA-256 over the weight arrays (names, dtypes, shapes and bytes, in name order); part
+    of :func:`model_sha256`."""
     import hashlib
     h = hashlib.sha256()
     for name in sorted(arrays):
@@ -143,6 +143,9 @@ def read_accurate(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         raise refuse(f"its fast model must be a .hsm file name beside it, found {name!r}")
     if not all(isinstance(meta[k], dict) for k in ("card", "thresholds", "weights")):
         raise refuse("its card, thresholds and weights must be JSON objects")
+    # the card is not hashed: it must at least name the model the hash identifies
+    if (meta["card"].get("artifact") or {}).get("sha256") != meta["sha256"]:
+        raise refuse("its card's artifact SHA-256 is not the record's")
     if model_sha256(arrays, meta) != meta["sha256"]:
         raise ModelCompatibilityError(f"{path.name}: its weights or decision settings do not "
                                       "match the SHA-256 in its meta record; the file was "

@@ -15,7 +15,7 @@ Nothing here reads a file or prints; the CLI and ``benchmarks/real_eval.py`` cal
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -26,7 +26,7 @@ from ..errors import InputError
 from ..evaluation import binary_f1_table, macro_f1_interval
 from ..labels import CORE_SIGNALS, POLARITY
 
-__all__ = ["MIN_SUPPORT", "SIGNAL_LABELS", "compare", "predictions", "confidence_ranking", "hits",
+__all__ = ["MIN_SUPPORT", "SIGNAL_LABELS", "compare", "predictions", "prediction_frame", "confidence_ranking", "hits",
            "leave_group_out", "learning_curve"]
 
 #: Labels with fewer gold rows than this are left out of a macro figure (shown, not counted).
@@ -90,7 +90,13 @@ def compare(gold: pd.DataFrame, pred: pd.DataFrame, *, signals: bool = True, n_b
 def predictions(model, texts: Sequence[str]) -> pd.DataFrame:
     """A model's decided labels as a frame (``polarity`` and the core signals) with its
     ``confidence``."""
-    cols = model.score_columns(list(texts))
+    return prediction_frame(model.score_columns(list(texts)))
+
+
+def prediction_frame(cols: Mapping[str, Any]) -> pd.DataFrame:
+    """Result columns (:func:`heartscore.results.result_columns`) as the frame
+    :func:`compare` and :func:`confidence_ranking` take: polarity, the core signals as
+    floats, confidence."""
     return pd.DataFrame({"polarity": cols["polarity"],
                          **{s: np.asarray(cols[s], dtype=float) for s in CORE_SIGNALS},
                          "confidence": np.asarray(cols["confidence"], dtype=float)})
