@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "data" / "checklist.jsonl"
 OUT = ROOT / "models" / "invariance.json"
+CHECK = ROOT / "benchmarks" / "data" / "invariance_check.txt"
 TARGET = 0.98
 
 #: The neutral sentences, fixed before the first measurement (tests/test_invariance_benchmark.py
@@ -53,6 +54,14 @@ SENTENCES: tuple[str, ...] = (
     "This was my first visit in 2022.",
     "I am writing this on my phone.",
 )
+
+
+def check_sentences(path: Path | None = None) -> list[str]:
+    """The blind check set: neutral sentences written by someone who saw neither
+    ``SENTENCES`` nor heartscore's training list, for a second figure (never trained on)."""
+    text = (path or CHECK).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines()
+            if line.strip() and not line.startswith("#")]
 
 
 def sentences_sha256(sentences: Sequence[str] = SENTENCES) -> str:
@@ -141,15 +150,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     res = invariance(model, suite_texts())
+    blind = invariance(model, suite_texts(), check_sentences(), examples=0)
     out = {"model": model.id, "date": date.today().isoformat(),
            "texts_from": str(CASES.relative_to(ROOT)),
            "method": "every sentence appended (after one space) to every distinct suite text; "
                      "a pair is unchanged when polarity and every signal stay the same",
            "sentences_sha256": sentences_sha256(), "target": TARGET,
-           "meets_target": res["share"] >= TARGET, **res}
+           "meets_target": res["share"] >= TARGET, **res,
+           "blind_check": {"file": str(CHECK.relative_to(ROOT)), **{
+               k: blind[k] for k in ("sentences", "pairs", "unchanged", "share",
+                                     "changed_labels")}}}
     print(f"{model.id}: {res['unchanged']}/{res['pairs']} pairs unchanged = {res['share']:.1%} "
           f"(target {TARGET:.0%}; {res['texts']} texts x {res['sentences']} sentences)")
     print("changed labels:", ", ".join(f"{k} {v}" for k, v in res["changed_labels"].items()))
+    print(f"blind check set ({blind['sentences']} sentences, {CHECK.name}): "
+          f"{blind['share']:.1%} unchanged; changed labels {blind['changed_labels']}")
     for s in sorted(res["per_sentence"], key=lambda s: s["share"]):
         print(f"  {s['share']:.1%}  {s['sentence']}  {s['changed_labels']}")
     if args.write:

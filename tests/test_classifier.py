@@ -1,6 +1,7 @@
 """The scikit-learn contract of HeartscoreClassifier, on a small slice of the corpus."""
 import pickle
 import warnings
+from pathlib import Path
 
 import joblib
 import numpy as np
@@ -12,12 +13,18 @@ from sklearn.model_selection import GridSearchCV, cross_validate
 from sklearn.utils import get_tags
 from sklearn.utils.estimator_checks import check_estimator
 
+import heartscore
 from heartscore.classifier import HeartscoreClassifier
 from heartscore.corpus import labels_matrix
 from heartscore.errors import InputError, SchemaError
 from heartscore.evaluation import five_label_macro_f1, macro_f1_scorer
 from heartscore.inputs import validation_split, vocabulary_rows
+from heartscore.labels import DEFAULT_SCHEMA
+from heartscore.pooling import choose_pooled_thresholds
+from heartscore.preprocess import sentence_docs
 from heartscore.thresholds import choose_thresholds
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -95,13 +102,21 @@ def test_n_features_in_is_not_defined_for_texts(fitted, model):
         fitted.n_features_in_
     # the heads do have columns: feature_names() names them
     assert fitted.heads_["polarity"].n_features_in_ == len(fitted.feature_names()) > 100
-    # a model saved before issue 20 (0.1.0 to 0.3.0) holds a fake 1; it is hidden, not believed
-    assert model.estimator.__dict__.get("n_features_in_") == 1
-    assert not hasattr(model.estimator, "n_features_in_")
-    # and it has every parameter, so it clones (with the defaults for the new ones)
+    # a model saved before issue 20 (0.1.0 to 0.3.0's first file) holds a fake 1; it is
+    # hidden, not believed
+    old = heartscore.load(ROOT / "models" / "heartscore-0.1.0.hsm").estimator
+    assert old.__dict__.get("n_features_in_") == 1
+    assert not hasattr(old, "n_features_in_")
+    # and it has every parameter, so it clones (the values it was trained with for the new
+    # ones: its texts are read whole)
+    params = clone(old).get_params()
+    assert params == old.get_params() and params["validation_fraction"] == 0.15
+    assert params["vocabulary_from"] == "all" and params["by_sentence"] is False
+    assert params["neutral_alone"] == params["neutral_append"] == 0.0
     params = clone(model.estimator).get_params()
-    assert params == model.estimator.get_params() and params["validation_fraction"] == 0.15
+    assert params == model.estimator.get_params()
     assert params["vocabulary_from"] == "signal-labelled"  # what 0.3.0 was trained with
+    assert params["by_sentence"] is True and params["neutral_alone"] == 1.0
 
 
 def test_pickling_keeps_the_model(fitted, dev):
@@ -217,23 +232,35 @@ def test_check_estimator_passes_all_but_the_named_checks():
 
 
 # ---------------------------------------------------------------------- thresholds at fit
-def test_a_given_dev_split_gives_the_thresholds_tune_thresholds_gave(small, dev, plain):
+@pytest.mark.parametrize("by_sentence", [False, True])
+def test_a_given_dev_split_gives_the_thresholds_tune_thresholds_gave(small, dev, by_sentence):
     """fit(X, y, X_val=, y_val=) equals 0.2.0's fit(X, y) then tune_thresholds(X_val,
-    y_val, neutral_cap=): the heads learn from X, the thresholds from the dev rows."""
+    y_val, neutral_cap=): the heads learn from X, the thresholds from the dev rows (for a
+    text read a sentence at a time: chosen on its sentences' pooled decision)."""
     X, y = small
     Xd, yd = dev
-    tuned = HeartscoreClassifier(min_df=2, neutral_cap=0.02).fit(X, y, X_val=Xd, y_val=yd)
-    # 0.2.0's tune_thresholds, step by step, on the model fitted without thresholds
-    proba = plain.predict_detailed(Xd, evidence=False).proba
-    expected = {}
-    for j, label in enumerate(("polarity", "trust", "safety", "seen", "mattering")):
-        classes = ["bad", "neutral", "good"] if j == 0 else [-1, 0, 1]
-        truth = np.array([classes.index(v) for v in yd[:, j]])
-        expected[label] = choose_thresholds(label, truth, proba[label], neutral_cap=0.02)
+    tuned = HeartscoreClassifier(min_df=2, neutral_cap=0.02, by_sentence=by_sentence).fit(
+        X, y, X_val=Xd, y_val=yd)
+    plain = HeartscoreClassifier(min_df=2, validation_fraction=None,
+                                 by_sentence=by_sentence).fit(X, y)
+    docs = plain.to_docs(Xd)
+    if by_sentence:  # the heads' probabilities of each sentence, pooled per text
+        units, owner, _ = sentence_docs(docs, plain._nlp())
+        assert len(units) > len(docs)  # some dev texts have several sentences
+        expected = choose_pooled_thresholds(DEFAULT_SCHEMA, yd, plain._unit_proba(units)[0],
+                                            owner, neutral_cap=0.02)
+    else:  # 0.2.0's tune_thresholds, step by step, on the model fitted without thresholds
+        proba = plain.predict_detailed(Xd, evidence=False).proba
+        expected = {}
+        for j, label in enumerate(("polarity", "trust", "safety", "seen", "mattering")):
+            classes = ["bad", "neutral", "good"] if j == 0 else [-1, 0, 1]
+            truth = np.array([classes.index(v) for v in yd[:, j]])
+            expected[label] = choose_thresholds(label, truth, proba[label], neutral_cap=0.02)
     assert plain.thresholds_ == {}
     assert tuned.thresholds_ == expected
-    for a, b in zip(tuned.predict_proba(Xd), plain.predict_proba(Xd)):
-        np.testing.assert_array_equal(a, b)  # the same heads: only the decisions move
+    for label in expected:  # the same heads: only the decisions move
+        np.testing.assert_array_equal(tuned._unit_proba(docs)[0][label],
+                                      plain._unit_proba(docs)[0][label])
     assert (tuned.predict(Xd) != plain.predict(Xd)).any()
     polar = np.isin(yd[:, 0], ["good", "bad"])
     rate = float(np.mean(tuned.predict(Xd)[polar, 0] == "neutral"))

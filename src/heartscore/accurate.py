@@ -83,6 +83,11 @@ class AccurateScorer(Scorer):
         self.weights = weights
         self._encoder = encoder
 
+    def _reads_sentences(self) -> bool:
+        # the blend's thresholds were chosen on whole texts (scripts/train_accurate.py), and
+        # the encoder reads a text whole
+        return False
+
     def _proba(self, docs: list[Doc], Xm) -> dict[str, np.ndarray]:
         fast = super()._proba(docs, Xm)
         enc = as_label_dict(self._encoder.proba([d.text for d in docs]), self._schema())

@@ -22,12 +22,15 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 
+from .augment import with_neutral_sentences
 from .errors import InputError, SchemaError
 from .features import DocFeaturizer
 from .inputs import (VOCABULARY_FROM, check_texts, known_values, label_matrix,
                      validation_split, vocabulary_rows)
 from .labels import CORE_SIGNALS
 from .nlp.cues import CueSource, cues_to_dict
+from .pooling import choose_pooled_thresholds
+from .preprocess import sentence_docs
 from .scorer import MAX_VOCAB_STRINGS, Prediction, ScoringMixin
 from .thresholds import choose_label_thresholds
 from .vectors import WordVectors
@@ -71,6 +74,14 @@ class HeartscoreClassifier(ScoringMixin, BaseEstimator):
     neutral_cap:
         Most "neutral" answers the neutral band may give on validation rows whose gold
         polarity is good or bad (see :func:`heartscore.thresholds.choose_thresholds`).
+    by_sentence:
+        Decide a text from its sentences (:mod:`heartscore.pooling`): each sentence is
+        scored alone and the ones not decided neutral are pooled, so a sentence that says
+        nothing changes no label. The thresholds are chosen for the pooled decision.
+    neutral_append, neutral_alone:
+        Neutral-sentence training rows (:mod:`heartscore.augment`): the share of rows copied
+        with a neutral sentence added, and the weight of each neutral sentence as a row of
+        its own (labelled neutral, no signal); 0 for none.
     random_state:
         Seed of the validation split.
 
@@ -84,6 +95,9 @@ class HeartscoreClassifier(ScoringMixin, BaseEstimator):
     vocabulary_from: str = "all"
     validation_fraction: float | None = 0.15
     neutral_cap: float | None = 0.05
+    by_sentence: bool = False
+    neutral_append: float = 0.0
+    neutral_alone: float = 0.0
     random_state: int | None = 0
 
     def __init__(self, *, schema: dict | None = None, nlp: dict | None = None, C: float = 0.3,
@@ -93,7 +107,8 @@ class HeartscoreClassifier(ScoringMixin, BaseEstimator):
                  cues: Sequence[CueSource] | None = None, vector_weight: float = 0.0,
                  vocabulary_from: str = "signal-labelled",
                  validation_fraction: float | None = 0.15, neutral_cap: float | None = 0.05,
-                 random_state: int | None = 0) -> None:
+                 by_sentence: bool = True, neutral_append: float = 0.5,
+                 neutral_alone: float = 1.0, random_state: int | None = 0) -> None:
         self.schema = schema
         self.nlp = nlp
         self.C = C
@@ -108,6 +123,9 @@ class HeartscoreClassifier(ScoringMixin, BaseEstimator):
         self.vocabulary_from = vocabulary_from
         self.validation_fraction = validation_fraction
         self.neutral_cap = neutral_cap
+        self.by_sentence = by_sentence
+        self.neutral_append = neutral_append
+        self.neutral_alone = neutral_alone
         self.random_state = random_state
 
     # ------------------------------------------------------------------ helpers
@@ -151,12 +169,22 @@ class HeartscoreClassifier(ScoringMixin, BaseEstimator):
             weights = None if weights is None else weights[fit_rows]
         else:
             val_texts, Y_val = None, None
+        texts, Y, weights = with_neutral_sentences(
+            texts, Y, weights, self._schema(), append=self.neutral_append,
+            alone=self.neutral_alone, seed=self.random_state)
         self._fit_heads(texts, Y, weights)
         self.thresholds_: dict[str, dict[str, float]] = {}
         if val_texts is not None:
-            proba = self.predict_detailed(val_texts, evidence=False).proba
-            self.thresholds_ = choose_label_thresholds(self._schema(), Y_val, proba,
-                                                       neutral_cap=self.neutral_cap)
+            docs = self.to_docs(val_texts)
+            if self._reads_sentences():  # thresholds for the pooled decision
+                units, owner, _ = sentence_docs(docs, self._nlp())
+                self.thresholds_ = choose_pooled_thresholds(
+                    self._schema(), Y_val, self._unit_proba(units)[0], owner,
+                    neutral_cap=self.neutral_cap)
+            else:
+                self.thresholds_ = choose_label_thresholds(
+                    self._schema(), Y_val, self._unit_proba(docs)[0],
+                    neutral_cap=self.neutral_cap)
         return self
 
     def _fit_heads(self, texts: list[str], Y: np.ndarray, weights: np.ndarray | None) -> None:

@@ -12,14 +12,19 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import numpy as np
 import spacy
+from spacy.attrs import IDX, ORTH, SPACY
 from spacy.language import Language
+from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
 from .errors import InputError
 from .nlp.annotator import COMPONENT_NAMES  # (importing it registers the hs_* factories)
+from .nlp.tokens import KIND_PUNCT, get_annotation
 
-__all__ = ["NlpSpec", "build_nlp", "to_docs", "lean_lexemes", "SCORING_PIPES", "LEXEME_ATTRS"]
+__all__ = ["NlpSpec", "build_nlp", "to_docs", "sentence_docs", "sentence_starts",
+           "lean_lexemes", "SCORING_PIPES", "LEXEME_ATTRS"]
 
 #: Pipes the features need; everything else is disabled while scoring.
 SCORING_PIPES = COMPONENT_NAMES
@@ -119,3 +124,85 @@ def to_docs(texts: Iterable[str], nlp: Language, *, batch_size: int = 256,
     disable = [name for name in nlp.pipe_names if name not in keep]
     with nlp.select_pipes(disable=disable):
         yield from nlp.pipe(texts, batch_size=batch_size)
+
+
+#: spaCy's Sentencizer's default sentence-final characters (each one character).
+_FINAL = frozenset(Sentencizer.default_punct_chars)
+
+
+def sentence_starts(final: np.ndarray, word: np.ndarray) -> np.ndarray:
+    """The tokens of one Doc that start a sentence, by spaCy's ``Sentencizer`` rule: the
+    first word after a sentence-final character. ``final``: the token is one of the
+    Sentencizer's characters ("." "!" "?" …); ``word``: the token is neither that nor
+    punctuation (heartscore's token kinds stand in for ``is_punct``). Array arithmetic (the
+    Sentencizer builds a Python object per token)."""
+    n = len(final)
+    out = np.zeros(n, dtype=bool)
+    if not n:
+        return out
+    seen = np.cumsum(final)
+    last_word = np.maximum.accumulate(np.where(word, np.arange(n), -1))
+    prev = np.r_[-1, last_word[:-1]]
+    before = np.where(prev >= 0, seen[np.maximum(prev, 0)], 0)
+    out[1:] = (word & (seen - before > 0))[1:]  # a final character since the last word
+    out[0] = True
+    return out
+
+
+def _final_and_blank(orth: np.ndarray, strings) -> tuple[np.ndarray, np.ndarray]:
+    """Per token: a sentence-final character; only whitespace (each distinct word once)."""
+    uniq, inv = np.unique(orth, return_inverse=True)
+    texts = [strings[int(o)] for o in uniq.tolist()]
+    inv = inv.reshape(-1)
+    final = np.fromiter((t in _FINAL for t in texts), dtype=bool, count=len(texts))
+    blank = np.fromiter((t.isspace() for t in texts), dtype=bool, count=len(texts))
+    return final[inv], blank[inv]
+
+
+def sentence_docs(docs: list[Doc], nlp: Language) -> tuple[list[Doc], np.ndarray, np.ndarray]:
+    """Each Doc's sentences as Docs of their own, annotated by ``nlp``'s heartscore pipes.
+
+    Boundaries follow spaCy's rule-based ``Sentencizer`` (:func:`sentence_starts`), whatever
+    the host pipeline has, so labels never depend on it. A sentence with no word (only
+    punctuation or space) is dropped, and a Doc with one sentence (or none with a word) is
+    its own unit, not copied. Returns (units, ``owner`` (unit → doc index), ``offset`` (the
+    unit's first character in its Doc's text)), units in doc order."""
+    units: list[Doc] = []
+    owner: list[int] = []
+    offset: list[int] = []
+    split: list[Doc] = []
+    for i, doc in enumerate(docs):
+        kinds = get_annotation(doc, "hs_kinds")
+        arr = doc.to_array([ORTH, IDX, SPACY]).reshape(-1, 3) if len(doc) else None
+        spans: list[tuple[int, int]] = []
+        if arr is not None and kinds is not None:
+            final, blank = _final_and_blank(arr[:, 0], doc.vocab.strings)
+            punct = np.asarray(kinds) == KIND_PUNCT
+            starts = np.flatnonzero(sentence_starts(final, ~final & ~punct))
+            if len(starts) > 1:
+                word = ~punct & ~blank
+                has_word = np.add.reduceat(word.astype(np.int64), starts) > 0
+                ends = np.r_[starts[1:], len(doc)]
+                spans = [(int(a), int(b)) for a, b, w in zip(starts, ends, has_word) if w]
+        if len(spans) <= 1:
+            units.append(doc)
+            owner.append(i)
+            offset.append(0)
+            continue
+        # Docs built from the words (Span.as_doc copies its whole parent Doc's arrays each
+        # time: quadratic in the sentences of a long text)
+        strings = doc.vocab.strings
+        words = [strings[int(o)] for o in arr[:, 0]]
+        spaces = arr[:, 2].astype(bool).tolist()
+        for a, b in spans:
+            unit = Doc(doc.vocab, words=words[a:b], spaces=spaces[a:b])
+            units.append(unit)
+            split.append(unit)
+            owner.append(i)
+            offset.append(int(arr[a, 1]))
+    if split:  # the copies carry tokens only: annotate them as to_docs does
+        for name, proc in nlp.pipeline:
+            if name in SCORING_PIPES:
+                for _ in proc.pipe(split):
+                    pass
+    return units, np.asarray(owner, dtype=np.int64), np.asarray(offset, dtype=np.int64)

@@ -22,7 +22,8 @@ from .labels import DEFAULT_SCHEMA, LabelSchema
 from .linear import predict_proba
 from .nlp.annotator import COMPONENT_NAMES
 from .nlp.cues import Cue, read_cues
-from .preprocess import NlpSpec, build_nlp, lean_lexemes, to_docs
+from .pooling import pool
+from .preprocess import NlpSpec, build_nlp, lean_lexemes, sentence_docs, to_docs
 from .thresholds import decide
 
 __all__ = ["Prediction", "Scorer", "ScoringMixin", "MAX_VOCAB_STRINGS"]
@@ -107,22 +108,41 @@ class ScoringMixin:
         return self._predict_docs(self.to_docs(texts), evidence, top_k)
 
     def _predict_docs(self, docs: list[Doc], evidence: bool, top_k: int) -> Prediction:
-        Xm, prov = self.featurizer_.transform_with_provenance(docs)
-        vectors = getattr(self, "vectors_", None)
-        if vectors is not None:  # dense columns after the sparse ones: provenance unchanged
-            import scipy.sparse as sp
-            Xm = sp.hstack([Xm, vectors.transform(docs)], format="csr")
+        if not self._reads_sentences():
+            units, owner, offset = docs, None, None
+        else:
+            units, owner, offset = sentence_docs(docs, self._nlp())
+        proba, prov = self._unit_proba(units)
         schema = self._schema()
-        proba = self._proba(docs, Xm)
-        labels, ev = {}, {}
+        labels, ev, out = {}, {}, {}
         for label in schema.labels:
-            p = proba[label]
-            idx = self.decide(label, p)
+            if owner is None:
+                p, used = proba[label], None
+                idx = self.decide(label, p)
+            else:  # the text from its sentences (heartscore.pooling)
+                p, idx, used = pool(label, proba[label], owner, len(docs),
+                                    getattr(self, "thresholds_", {}).get(label))
+            out[label] = p
             classes = np.array(schema.classes(label), dtype=object)
             labels[label] = classes[idx]
             if evidence:
-                ev[label] = self._evidence(label, prov, idx, len(docs), top_k)
-        return Prediction(proba, labels, ev)
+                lp = prov if owner is None else _text_provenance(prov, owner, offset, used)
+                ev[label] = self._evidence(label, lp, idx, len(docs), top_k)
+        return Prediction(out, labels, ev)
+
+    def _reads_sentences(self) -> bool:
+        """Whether texts are decided from their sentences (``by_sentence``; models saved
+        before it read texts whole)."""
+        return bool(getattr(self, "by_sentence", False))
+
+    def _unit_proba(self, units: list[Doc]) -> tuple[dict[str, np.ndarray], Provenance]:
+        """Features of each Doc (a text or a sentence) and the heads' probabilities."""
+        Xm, prov = self.featurizer_.transform_with_provenance(units)
+        vectors = getattr(self, "vectors_", None)
+        if vectors is not None:  # dense columns after the sparse ones: provenance unchanged
+            import scipy.sparse as sp
+            Xm = sp.hstack([Xm, vectors.transform(units)], format="csr")
+        return self._proba(units, Xm), prov
 
     def _proba(self, docs: list[Doc], Xm) -> dict[str, np.ndarray]:
         """Each label's class probabilities from the feature matrix (the linear heads)."""
@@ -162,6 +182,16 @@ class Scorer(ScoringMixin):
         state.setdefault("cues", None)  # models saved before cue files had none
         state.setdefault("vector_weight", 0.0)  # nor word vectors
         self.__dict__.update(state)
+
+
+def _text_provenance(prov: Provenance, owner: np.ndarray, offset: np.ndarray,
+                     used: np.ndarray) -> Provenance:
+    """Sentence provenance as its texts': rows of the pooled sentences only, each moved to
+    its text (``owner``) and its characters shifted by the sentence's ``offset``."""
+    m = used[prov.doc]
+    unit = prov.doc[m]
+    return Provenance(owner[unit], prov.feature[m], prov.start[m] + offset[unit],
+                      prov.end[m] + offset[unit], prov.share[m], prov.value[m])
 
 
 def _full_proba(p: np.ndarray, present: np.ndarray, n_classes: int) -> np.ndarray:

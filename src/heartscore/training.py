@@ -82,6 +82,12 @@ class TrainConfig:
     neutral_cap: float | None = 0.05  # chosen on dev by benchmarks/levers.py (2026-12-07)
     #: Rows that choose the n-gram vocabulary: "signal-labelled" or "all" (see the estimator).
     vocabulary_from: str = "signal-labelled"  # chosen on dev by benchmarks/levers.py
+    #: Decide a text from its sentences (heartscore.pooling), and the neutral-sentence
+    #: training rows (heartscore.augment): chosen on dev by benchmarks/levers.py (2026-12-07)
+    #: with benchmarks/invariance.py.
+    by_sentence: bool = True
+    neutral_append: float = 0.5
+    neutral_alone: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -114,7 +120,8 @@ def _estimator(config: TrainConfig, schema: LabelSchema, **params: Any) -> Heart
                     lexicon_weight=config.lexicon_weight, cues=list(config.cues) or None,
                     vector_weight=config.vector_weight, vocabulary_from=config.vocabulary_from,
                     neutral_cap=config.neutral_cap, validation_fraction=config.dev_fraction,
-                    random_state=config.seed)
+                    by_sentence=config.by_sentence, neutral_append=config.neutral_append,
+                    neutral_alone=config.neutral_alone, random_state=config.seed)
     return HeartscoreClassifier(**{**settings, **params})
 
 

@@ -1,0 +1,142 @@
+"""Sentence pooling (heartscore.pooling), sentence Docs (preprocess.sentence_docs) and the
+neutral-sentence training rows (heartscore.augment)."""
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import heartscore
+from heartscore.augment import neutral_sentences, with_neutral_sentences
+from heartscore.labels import DEFAULT_SCHEMA
+from heartscore.pooling import choose_pooled_thresholds, pool
+from heartscore.preprocess import sentence_docs
+from heartscore.thresholds import decide
+
+SIGNAL_T = {"plus": 0.4, "minus": 0.35}
+POL_T = {"neutral_bias": -0.1}
+
+
+def _probs(draw, n):
+    raw = np.asarray(draw(st.lists(st.lists(st.floats(0.01, 1.0), min_size=3, max_size=3),
+                                   min_size=n, max_size=n)))
+    return raw / raw.sum(axis=1, keepdims=True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data(), st.sampled_from([("polarity", POL_T), ("trust", SIGNAL_T)]))
+def test_a_sentence_decided_neutral_changes_no_polarity_and_labels_agree(data, case):
+    label, t = case
+    k = data.draw(st.integers(1, 4))
+    p = _probs(data.draw, k)
+    owner = np.zeros(k, dtype=np.int64)
+    text_p, idx, used = pool(label, p, owner, 1, t)
+    assert idx[0] == decide(label, text_p, t)[0]  # the label its probabilities give
+    assert np.isclose(text_p.sum(), 1.0)
+    extra = _probs(data.draw, 1)
+    if decide(label, extra, t)[0] == 1 and label == "polarity":
+        _, idx2, _ = pool(label, np.vstack([p, extra]), np.zeros(k + 1, dtype=np.int64), 1, t)
+        assert idx2[0] == idx[0]
+
+
+def test_a_text_of_one_sentence_is_decided_as_before():
+    rng = np.random.default_rng(0)
+    p = rng.dirichlet([1, 1, 1], size=50)
+    for label, t in (("polarity", POL_T), ("seen", SIGNAL_T)):
+        text_p, idx, used = pool(label, p, np.arange(50), 50, t)
+        np.testing.assert_allclose(text_p, p)
+        np.testing.assert_array_equal(idx, decide(label, p, t))
+        assert used.all()
+
+
+def test_only_the_sentences_not_decided_neutral_are_pooled():
+    p = np.array([[0.8, 0.15, 0.05],   # bad
+                  [0.2, 0.5, 0.3],     # neutral: left out
+                  [0.1, 0.2, 0.7],     # good
+                  [0.2, 0.6, 0.2]])    # text 1: all neutral, all pooled
+    owner = np.array([0, 0, 0, 1])
+    text_p, idx, used = pool("polarity", p, owner, 2, {"neutral_bias": 0.0})
+    np.testing.assert_array_equal(used, [True, False, True, True])
+    np.testing.assert_allclose(text_p[0], (p[0] + p[2]) / 2)
+    assert idx.tolist() == [0, 1]
+
+
+def test_pooled_thresholds_keep_the_neutral_cap():
+    rng = np.random.default_rng(1)
+    n = 120
+    Y = np.empty((n, 5), dtype=object)
+    Y[:, 0] = rng.choice(["bad", "neutral", "good"], n)
+    Y[:, 1:] = rng.choice([-1, 0, 1], (n, 4))
+    owner = np.repeat(np.arange(n), 2)
+    proba = {label: rng.dirichlet([1, 2, 1], size=2 * n) for label in DEFAULT_SCHEMA.labels}
+    t = choose_pooled_thresholds(DEFAULT_SCHEMA, Y, proba, owner, neutral_cap=0.05)
+    pred = pool("polarity", proba["polarity"], owner, n, t["polarity"])[1]
+    polar = Y[:, 0] != "neutral"
+    assert np.mean(pred[polar] == 1) <= 0.05 or t["polarity"]["neutral_bias"] == -0.6
+    assert set(t) == set(DEFAULT_SCHEMA.labels)
+    assert all(set(t[s]) == {"plus", "minus"} for s in DEFAULT_SCHEMA.signals)
+
+
+@pytest.fixture(scope="module")
+def model():
+    return heartscore.load()
+
+
+def test_sentence_docs_split_offsets_and_owners(model):
+    texts = ["Great stay!! We arrived at 7pm. Staff were rude.", "", "One sentence only.",
+             "... !!"]
+    docs = model.scorer.to_docs(texts)
+    units, owner, offset = sentence_docs(docs, model.scorer._nlp())
+    assert owner.tolist() == [0, 0, 0, 1, 2, 3]
+    for u, o, off in zip(units, owner, offset):
+        assert texts[o][off:off + len(u.text)] == u.text  # each unit is its text's slice
+    assert units[4] is docs[2] and units[5] is docs[3]  # one sentence: the Doc itself
+    from heartscore.nlp.tokens import get_annotation
+    assert all(get_annotation(u, "hs_kinds") is not None for u in units)
+
+
+def test_evidence_of_a_later_sentence_points_into_the_whole_text(model):
+    text = "We arrived at 7pm. The staff were rude and ignored us."
+    r = model.score_many([text])[0]
+    spans = [s for spans in r.evidence.values() for s in spans]
+    assert spans, r
+    for s in spans:
+        assert s.start >= text.index("The staff") and text[s.start:s.end] == s.text
+
+
+def test_a_neutral_sentence_from_the_list_changes_no_label(model):
+    texts = ["The staff were rude and ignored us.", "Lovely room, helpful staff.",
+             "The refund never came."]
+    before = [(r.polarity, dict(r.signals)) for r in model.score_many(texts)]
+    after = [(r.polarity, dict(r.signals)) for r in
+             model.score_many([f"{t} {neutral_sentences()[0]}" for t in texts])]
+    assert before == after
+
+
+def test_neutral_rows_are_added_with_their_labels_and_seeded():
+    texts = [f"text {i}" for i in range(200)]
+    Y = np.array([["good", 1, 0, 0, -1]] * 200, dtype=object)
+    t1, Y1, w1 = with_neutral_sentences(texts, Y, None, DEFAULT_SCHEMA, append=0.5, alone=0.3,
+                                        seed=0)
+    t2, _, _ = with_neutral_sentences(texts, Y, None, DEFAULT_SCHEMA, append=0.5, alone=0.3,
+                                      seed=0)
+    pool_ = neutral_sentences()
+    n_app = len(t1) - 200 - len(pool_)
+    assert t1 == t2 and 60 < n_app < 140
+    assert t1[:200] == texts
+    for t, y in zip(t1[200:200 + n_app], Y1[200:200 + n_app]):
+        assert any(t.startswith(s) or t.endswith(s) for s in pool_) and y.tolist() == Y[0].tolist()
+    assert t1[200 + n_app:] == list(pool_)
+    assert (Y1[200 + n_app:, 0] == "neutral").all() and (Y1[200 + n_app:, 1:] == 0).all()
+    assert np.allclose(w1[200 + n_app:], 0.3) and np.allclose(w1[:200 + n_app], 1.0)
+    same = with_neutral_sentences(texts, Y, None, DEFAULT_SCHEMA, append=0, alone=0, seed=0)
+    assert same[0] is texts and same[2] is None
+
+
+def test_the_list_is_apart_from_the_invariance_benchmark():
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from invariance import SENTENCES, check_sentences
+    listed = set(neutral_sentences())
+    assert len(listed) > 300
+    assert not listed & set(SENTENCES) and not listed & set(check_sentences())
