@@ -21,7 +21,7 @@ from heartscore.evaluation import five_label_macro_f1, macro_f1_scorer
 from heartscore.inputs import validation_split, vocabulary_rows
 from heartscore.labels import DEFAULT_SCHEMA
 from heartscore.pooling import choose_pooled_thresholds
-from heartscore.preprocess import sentence_docs
+from heartscore.preprocess import sentences
 from heartscore.thresholds import choose_thresholds
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -245,10 +245,11 @@ def test_a_given_dev_split_gives_the_thresholds_tune_thresholds_gave(small, dev,
                                  by_sentence=by_sentence).fit(X, y)
     docs = plain.to_docs(Xd)
     if by_sentence:  # the heads' probabilities of each sentence, pooled per text
-        units, owner, _ = sentence_docs(docs, plain._nlp())
-        assert len(units) > len(docs)  # some dev texts have several sentences
-        expected = choose_pooled_thresholds(DEFAULT_SCHEMA, yd, plain._unit_proba(units)[0],
-                                            owner, neutral_cap=0.02)
+        units = sentences(docs)
+        assert units.n_units > len(docs)  # some dev texts have several sentences
+        expected = choose_pooled_thresholds(DEFAULT_SCHEMA, yd,
+                                            plain._unit_proba(docs, units)[0], units.owner,
+                                            neutral_cap=0.02)
     else:  # 0.2.0's tune_thresholds, step by step, on the model fitted without thresholds
         proba = plain.predict_detailed(Xd, evidence=False).proba
         expected = {}

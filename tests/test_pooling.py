@@ -1,4 +1,4 @@
-"""Sentence pooling (heartscore.pooling), sentence Docs (preprocess.sentence_docs) and the
+"""Sentence pooling (heartscore.pooling), sentences (preprocess.sentences) and the
 neutral-sentence training rows (heartscore.augment)."""
 import numpy as np
 import pytest
@@ -9,7 +9,7 @@ import heartscore
 from heartscore.augment import neutral_sentences, with_neutral_sentences
 from heartscore.labels import DEFAULT_SCHEMA
 from heartscore.pooling import choose_pooled_thresholds, pool
-from heartscore.preprocess import sentence_docs
+from heartscore.preprocess import sentences
 from heartscore.thresholds import decide
 
 SIGNAL_T = {"plus": 0.4, "minus": 0.35}
@@ -81,17 +81,25 @@ def model():
     return heartscore.load()
 
 
-def test_sentence_docs_split_offsets_and_owners(model):
+def test_sentences_follow_spacys_sentencizer_and_drop_wordless_ones(model):
+    import spacy
+    from spacy.pipeline import Sentencizer
     texts = ["Great stay!! We arrived at 7pm. Staff were rude.", "", "One sentence only.",
-             "... !!"]
+             "... !!", "Fine. !!", "Rude... \n\nNever again", "Bad. (Very.) Awful!"]
     docs = model.scorer.to_docs(texts)
-    units, owner, offset = sentence_docs(docs, model.scorer._nlp())
-    assert owner.tolist() == [0, 0, 0, 1, 2, 3]
-    for u, o, off in zip(units, owner, offset):
-        assert texts[o][off:off + len(u.text)] == u.text  # each unit is its text's slice
-    assert units[4] is docs[2] and units[5] is docs[3]  # one sentence: the Doc itself
-    from heartscore.nlp.tokens import get_annotation
-    assert all(get_annotation(u, "hs_kinds") is not None for u in units)
+    units = sentences(docs)
+    assert units.owner.tolist() == [0, 0, 0, 1, 2, 3, 4, 5, 6, 6, 6]
+    bounds = np.r_[0, np.cumsum([len(d) for d in docs])]
+    ref = Sentencizer().predict(list(spacy.blank("en").pipe(texts)))
+    for k, (doc, guess) in enumerate(zip(docs, ref)):
+        unit = units.token_unit[bounds[k]:bounds[k + 1]]
+        kept = unit[unit >= 0]
+        assert (np.diff(kept) >= 0).all()  # in order, each doc's own units
+        if k in (0, 6):  # several sentences: cut where spaCy's Sentencizer cuts
+            starts = [i for i in range(1, len(doc)) if unit[i] != unit[i - 1]]
+            assert starts == [i for i, g in enumerate(guess) if g and i > 0]
+    # "Fine. !!": the "!!" sentence has no word, so the text stays one unit, whole
+    assert (units.token_unit[bounds[4]:bounds[5]] == 6).all()
 
 
 def test_evidence_of_a_later_sentence_points_into_the_whole_text(model):

@@ -30,7 +30,7 @@ from .inputs import (VOCABULARY_FROM, check_texts, known_values, label_matrix,
 from .labels import CORE_SIGNALS
 from .nlp.cues import CueSource, cues_to_dict
 from .pooling import choose_pooled_thresholds
-from .preprocess import sentence_docs
+from .preprocess import sentences
 from .scorer import MAX_VOCAB_STRINGS, Prediction, ScoringMixin
 from .thresholds import choose_label_thresholds
 from .vectors import WordVectors
@@ -177,9 +177,9 @@ class HeartscoreClassifier(ScoringMixin, BaseEstimator):
         if val_texts is not None:
             docs = self.to_docs(val_texts)
             if self._reads_sentences():  # thresholds for the pooled decision
-                units, owner, _ = sentence_docs(docs, self._nlp())
+                units = sentences(docs)
                 self.thresholds_ = choose_pooled_thresholds(
-                    self._schema(), Y_val, self._unit_proba(units)[0], owner,
+                    self._schema(), Y_val, self._unit_proba(docs, units)[0], units.owner,
                     neutral_cap=self.neutral_cap)
             else:
                 self.thresholds_ = choose_label_thresholds(

@@ -12,14 +12,19 @@ features that come from words.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+from spacy.attrs import ORTH
 from spacy.tokens import Doc
 
 from .labels import CORE_SIGNALS
 from .nlp.tokens import (KIND_EMOJI, KIND_EMOTICON, KIND_HANDLE, KIND_NUMBER, KIND_URL,
-                         get_annotation)
+                         batch_tokens, get_annotation)
 from .word_facts import TokenBatch
+
+if TYPE_CHECKING:
+    from .preprocess import Sentences
 
 __all__ = ["DENSE_FEATURES", "COL", "cue_features", "valence_features", "doc_features",
            "VALENCE_SLICE", "CUE_START"]
@@ -100,46 +105,63 @@ def valence_features(tb: TokenBatch, dense: np.ndarray) -> tuple[np.ndarray, ...
 
 
 def doc_features(docs: list[Doc], tb: TokenBatch, dense: np.ndarray,
-                 index: dict[str, int]) -> tuple[np.ndarray, ...]:
+                 index: dict[str, int], units: Sentences | None = None
+                 ) -> tuple[np.ndarray, ...]:
     """Emphasis, token-kind, length and cue features (from the components' per-doc
     annotations) into ``dense``; the cue spans' provenance rows. ``index``: dense feature
-    name → column (cue features of labels not in it are left out)."""
+    name → column (cue features of labels not in it are left out). ``tb``: the Docs' own
+    token batch. With ``units``, a row of ``dense`` (and of the provenance) is a sentence
+    (:func:`heartscore.preprocess.sentences`), not a Doc."""
     p_doc: list[int] = []
     p_feat: list[int] = []
     p_start: list[int] = []
     p_end: list[int] = []
     p_share: list[float] = []
-    n_docs = len(docs)
-    emph = np.zeros((n_docs, 4))
+    n_rows = len(dense)
     starts, ends = tb.start, tb.end
+    # the row of each token of the batch (-1: a dropped sentence's token)
+    row = tb.doc if units is None else units.token_unit
+    kept = row >= 0
     # token kinds of the whole batch (docs without the annotation contribute nothing)
     kinds = [get_annotation(doc, "hs_kinds") for doc in docs]
-    have = [k is not None for k in kinds]
-    present = np.zeros((n_docs, 8))
-    if any(have):
-        k_all = np.concatenate([np.asarray(k, dtype=np.int64) for k in kinds if k is not None])
-        k_doc = np.repeat(np.flatnonzero(have), [len(k) for k in kinds if k is not None])
-        present = np.bincount(k_doc * 8 + k_all, minlength=n_docs * 8).reshape(n_docs, 8)
+    present = np.zeros((n_rows, 8))
+    if any(k is not None for k in kinds):
+        k_all = np.concatenate([np.asarray(k, dtype=np.int64) if k is not None
+                                else np.full(len(d), -1, dtype=np.int64)
+                                for k, d in zip(kinds, docs)])
+        m = kept & (k_all >= 0)
+        present = np.bincount(row[m] * 8 + k_all[m], minlength=n_rows * 8).reshape(n_rows, 8)
+    if units is None:
+        emph = np.zeros((n_rows, 4))
+        for i, doc in enumerate(docs):
+            e = get_annotation(doc, "hs_emphasis")
+            if e is not None:
+                emph[i] = e
+    else:  # per sentence: the same counts, summed over its tokens
+        from .nlp.annotator import token_emphasis
+        orth = batch_tokens(docs, [ORTH])[1][:, 0] if len(row) else np.zeros(0, np.uint64)
+        per_token = token_emphasis(orth, docs[0].vocab.strings if docs else None)
+        emph = np.stack([np.bincount(row[kept], weights=per_token[kept, k], minlength=n_rows)
+                         for k in range(4)], axis=1)
     for i, doc in enumerate(docs):
-        e = get_annotation(doc, "hs_emphasis")
-        if e is not None:
-            emph[i] = e
         cues = get_annotation(doc, "hs_cues")
         if not cues:
             continue
         base = int(tb.bounds[i])
-        by_feat: dict[int, list[tuple[int, int]]] = {}
+        by_feat: dict[tuple[int, int], list[tuple[int, int]]] = {}
         for signal, sign, start, end, negated in cues:
             f = index.get(f"cue:{signal}{'+' if sign > 0 else '-'}"
                           f"{':neg' if negated else ''}")
-            if f is not None:
-                by_feat.setdefault(f, []).append((int(starts[base + start]),
-                                                  int(ends[base + end - 1])))
-        for f, spans in by_feat.items():
-            dense[i, f] = min(len(spans), 3) / 1.5
+            r = int(row[base + start])
+            if f is not None and r >= 0:  # a cue belongs to the sentence it starts in
+                by_feat.setdefault((r, f), []).append((int(starts[base + start]),
+                                                       int(ends[base + end - 1])))
+        for (r, f), spans in by_feat.items():
+            dense[r, f] = min(len(spans), 3) / 1.5
             for s, e in spans:
-                p_doc.append(i); p_feat.append(f); p_start.append(s); p_end.append(e)
+                p_doc.append(r); p_feat.append(f); p_start.append(s); p_end.append(e)
                 p_share.append(1.0 / len(spans))
+    n_tok = np.bincount(row[kept], minlength=n_rows)
     dense[:, COL["emph:exclaim"]] = np.log1p(emph[:, 0]) / 2.0
     dense[:, COL["emph:question"]] = np.minimum(emph[:, 1], 2) / 2.0
     dense[:, COL["emph:caps"]] = np.log1p(emph[:, 2]) / 2.0
@@ -148,7 +170,7 @@ def doc_features(docs: list[Doc], tb: TokenBatch, dense: np.ndarray,
     dense[:, COL["kind:url"]] = present[:, KIND_URL] > 0
     dense[:, COL["kind:emoji"]] = (present[:, KIND_EMOJI] + present[:, KIND_EMOTICON]) > 0
     dense[:, COL["kind:number"]] = present[:, KIND_NUMBER] > 0
-    dense[:, COL["len:log"]] = np.log1p(np.maximum(np.diff(tb.bounds), 1)) / 5.0
+    dense[:, COL["len:log"]] = np.log1p(np.maximum(n_tok, 1)) / 5.0
     return (np.asarray(p_doc, dtype=np.int64), np.asarray(p_feat, dtype=np.int64),
             np.asarray(p_start, dtype=np.int64), np.asarray(p_end, dtype=np.int64),
             np.asarray(p_share, dtype=np.float64))

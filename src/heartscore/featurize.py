@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
@@ -20,7 +21,10 @@ from .errors import InputError
 from .labels import CORE_SIGNALS
 from .lexcache import LexemeCache
 from .ngrams import gram_counts, gram_index, gram_occurrences, vocabulary_occurrences
-from .word_facts import W_DTYPES, TokenBatch, load_lemmas, token_batch, word_facts
+from .word_facts import W_DTYPES, TokenBatch, load_lemmas, regroup, token_batch, word_facts
+
+if TYPE_CHECKING:
+    from .preprocess import Sentences
 
 __all__ = ["FeatureTransform", "LoadedFeaturizer", "Provenance"]
 
@@ -53,24 +57,31 @@ class FeatureTransform:
         grams = sorted(self.vocabulary_, key=self.vocabulary_.get)
         return np.asarray([*self._dense_names(), *grams], dtype=object)
 
-    def transform(self, docs: Sequence[Doc]) -> sp.csr_matrix:
-        """Docs → sparse feature matrix (rows in input order)."""
-        return self.transform_with_provenance(docs)[0]
+    def transform(self, docs: Sequence[Doc], units: Sentences | None = None) -> sp.csr_matrix:
+        """Docs → sparse feature matrix (rows in input order; a row per sentence with
+        ``units``)."""
+        return self.transform_with_provenance(docs, units)[0]
 
     # ------------------------------------------------------------------ transform
-    def transform_with_provenance(self, docs: Sequence[Doc]) -> tuple[sp.csr_matrix, Provenance]:
+    def transform_with_provenance(self, docs: Sequence[Doc], units: Sentences | None = None
+                                  ) -> tuple[sp.csr_matrix, Provenance]:
         """Docs → (X, provenance of every non-zero n-gram, cue and valence feature).
 
         The whole batch is one set of token arrays: per-word facts come from a cache of
-        numpy columns, and n-grams, valence, counts and provenance are array arithmetic."""
+        numpy columns, and n-grams, valence, counts and provenance are array arithmetic.
+        With ``units`` (:func:`heartscore.preprocess.sentences`) a row, and a provenance
+        ``doc``, is a sentence; character offsets still index its Doc's text."""
         self._check_fitted()
         docs = _check_docs(docs)
         if "_uid_of" not in self.__dict__:
             self._build_ids()
         tb = self._tokens(docs, self._transform_cache())
-        dense = np.zeros((len(docs), len(self._dense_names())), dtype=np.float64)
+        n_rows = len(docs) if units is None else units.n_units
+        dense = np.zeros((n_rows, len(self._dense_names())), dtype=np.float64)
+        c_prov = doc_features(docs, tb, dense, self._dense_columns(), units)
+        if units is not None:  # the sentences' tokens, each sentence a "doc"
+            tb = regroup(tb, units)
         v_prov = valence_features(tb, dense)
-        c_prov = doc_features(docs, tb, dense, self._dense_columns())
         dense[:, VALENCE_SLICE] *= self.lexicon_weight
         dense[:, CUE_START:] *= self.cue_weight
         # ---- n-grams: occurrences of vocabulary n-grams, counted per doc
@@ -82,7 +93,7 @@ class FeatureTransform:
         rows = np.concatenate([pair // F, nz_r])
         cols = np.concatenate([pair % F, nz_c])
         vals = np.concatenate([g_vals, dense[nz_r, nz_c]])
-        X = sp.csr_matrix((vals, (rows, cols)), shape=(len(docs), F))
+        X = sp.csr_matrix((vals, (rows, cols)), shape=(len(dense), F))
         # ---- provenance: n-grams first, then each doc's valence and cue spans
         informative = ~self._uninformative_mask[o_col]
         d_doc, d_feat, d_start, d_end, d_share = (np.concatenate([v, c]) for v, c in

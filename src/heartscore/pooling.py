@@ -1,6 +1,6 @@
 """Sentence pooling: per-sentence probabilities → a text's probabilities and decision.
 
-A text is read a sentence at a time (:func:`heartscore.preprocess.sentence_docs`). Per label,
+A text is read a sentence at a time (:func:`heartscore.preprocess.sentences`). Per label,
 each sentence is decided with the label's thresholds; the text's probabilities are the mean
 of its sentences that are *not* decided neutral (polarity "neutral", signal 0), or of all of
 its sentences when every one is; the text is decided from those probabilities with the same

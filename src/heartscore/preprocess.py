@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import spacy
-from spacy.attrs import IDX, ORTH, SPACY
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
@@ -23,7 +23,7 @@ from .errors import InputError
 from .nlp.annotator import COMPONENT_NAMES  # (importing it registers the hs_* factories)
 from .nlp.tokens import KIND_PUNCT, get_annotation
 
-__all__ = ["NlpSpec", "build_nlp", "to_docs", "sentence_docs", "sentence_starts",
+__all__ = ["NlpSpec", "build_nlp", "to_docs", "Sentences", "sentences", "sentence_starts",
            "lean_lexemes", "SCORING_PIPES", "LEXEME_ATTRS"]
 
 #: Pipes the features need; everything else is disabled while scoring.
@@ -159,50 +159,53 @@ def _final_and_blank(orth: np.ndarray, strings) -> tuple[np.ndarray, np.ndarray]
     return final[inv], blank[inv]
 
 
-def sentence_docs(docs: list[Doc], nlp: Language) -> tuple[list[Doc], np.ndarray, np.ndarray]:
-    """Each Doc's sentences as Docs of their own, annotated by ``nlp``'s heartscore pipes.
+@dataclass(frozen=True)
+class Sentences:
+    """A batch of Docs cut into sentences (units), for features per sentence.
 
-    Boundaries follow spaCy's rule-based ``Sentencizer`` (:func:`sentence_starts`), whatever
-    the host pipeline has, so labels never depend on it. A sentence with no word (only
-    punctuation or space) is dropped, and a Doc with one sentence (or none with a word) is
-    its own unit, not copied. Returns (units, ``owner`` (unit → doc index), ``offset`` (the
-    unit's first character in its Doc's text)), units in doc order."""
-    units: list[Doc] = []
-    owner: list[int] = []
-    offset: list[int] = []
-    split: list[Doc] = []
+    ``owner[u]``: the Doc of unit ``u`` (units in doc order, every Doc at least one);
+    ``token_unit[t]``: the unit of token ``t`` of the batch (Docs' tokens concatenated), or
+    -1 for a token of a sentence with no word (dropped)."""
+
+    owner: np.ndarray
+    token_unit: np.ndarray
+
+    @property
+    def n_units(self) -> int:
+        """How many units."""
+        return len(self.owner)
+
+
+def sentences(docs: list[Doc]) -> Sentences:
+    """Cut each Doc into sentences by spaCy's ``Sentencizer`` rule (:func:`sentence_starts`),
+    whatever the host pipeline has, so labels never depend on it. A sentence with no word
+    (only punctuation or space) is dropped; a Doc with one sentence (or none with a word) is
+    one unit, all its tokens included."""
+    owner: list[np.ndarray] = []
+    token_unit: list[np.ndarray] = []
+    n_units = 0
     for i, doc in enumerate(docs):
+        n = len(doc)
         kinds = get_annotation(doc, "hs_kinds")
-        arr = doc.to_array([ORTH, IDX, SPACY]).reshape(-1, 3) if len(doc) else None
-        spans: list[tuple[int, int]] = []
-        if arr is not None and kinds is not None:
-            final, blank = _final_and_blank(arr[:, 0], doc.vocab.strings)
+        unit = np.zeros(n, dtype=np.int64)
+        count = 1
+        if n and kinds is not None:
+            final, blank = _final_and_blank(doc.to_array(ORTH).reshape(-1), doc.vocab.strings)
             punct = np.asarray(kinds) == KIND_PUNCT
-            starts = np.flatnonzero(sentence_starts(final, ~final & ~punct))
-            if len(starts) > 1:
+            start = sentence_starts(final, ~final & ~punct)
+            if start[1:].any():
                 word = ~punct & ~blank
-                has_word = np.add.reduceat(word.astype(np.int64), starts) > 0
-                ends = np.r_[starts[1:], len(doc)]
-                spans = [(int(a), int(b)) for a, b, w in zip(starts, ends, has_word) if w]
-        if len(spans) <= 1:
-            units.append(doc)
-            owner.append(i)
-            offset.append(0)
-            continue
-        # Docs built from the words (Span.as_doc copies its whole parent Doc's arrays each
-        # time: quadratic in the sentences of a long text)
-        strings = doc.vocab.strings
-        words = [strings[int(o)] for o in arr[:, 0]]
-        spaces = arr[:, 2].astype(bool).tolist()
-        for a, b in spans:
-            unit = Doc(doc.vocab, words=words[a:b], spaces=spaces[a:b])
-            units.append(unit)
-            split.append(unit)
-            owner.append(i)
-            offset.append(int(arr[a, 1]))
-    if split:  # the copies carry tokens only: annotate them as to_docs does
-        for name, proc in nlp.pipeline:
-            if name in SCORING_PIPES:
-                for _ in proc.pipe(split):
-                    pass
-    return units, np.asarray(owner, dtype=np.int64), np.asarray(offset, dtype=np.int64)
+                unit = np.cumsum(start) - 1
+                has_word = np.bincount(unit, weights=word, minlength=int(unit[-1]) + 1) > 0
+                if has_word.sum() > 1:
+                    renum = np.cumsum(has_word) - 1
+                    unit = np.where(has_word[unit], renum[unit], -1)
+                    count = int(has_word.sum())
+                else:
+                    unit = np.zeros(n, dtype=np.int64)
+        token_unit.append(np.where(unit >= 0, unit + n_units, -1))
+        owner.append(np.full(count, i, dtype=np.int64))
+        n_units += count
+    empty = np.zeros(0, dtype=np.int64)
+    return Sentences(np.concatenate(owner) if owner else empty,
+                     np.concatenate(token_unit) if token_unit else empty)

@@ -23,7 +23,7 @@ from .linear import predict_proba
 from .nlp.annotator import COMPONENT_NAMES
 from .nlp.cues import Cue, read_cues
 from .pooling import pool
-from .preprocess import NlpSpec, build_nlp, lean_lexemes, sentence_docs, to_docs
+from .preprocess import NlpSpec, Sentences, build_nlp, lean_lexemes, sentences, to_docs
 from .thresholds import decide
 
 __all__ = ["Prediction", "Scorer", "ScoringMixin", "MAX_VOCAB_STRINGS"]
@@ -108,11 +108,9 @@ class ScoringMixin:
         return self._predict_docs(self.to_docs(texts), evidence, top_k)
 
     def _predict_docs(self, docs: list[Doc], evidence: bool, top_k: int) -> Prediction:
-        if not self._reads_sentences():
-            units, owner, offset = docs, None, None
-        else:
-            units, owner, offset = sentence_docs(docs, self._nlp())
-        proba, prov = self._unit_proba(units)
+        units = sentences(docs) if self._reads_sentences() else None
+        owner = None if units is None else units.owner
+        proba, prov = self._unit_proba(docs, units)
         schema = self._schema()
         labels, ev, out = {}, {}, {}
         for label in schema.labels:
@@ -126,7 +124,7 @@ class ScoringMixin:
             classes = np.array(schema.classes(label), dtype=object)
             labels[label] = classes[idx]
             if evidence:
-                lp = prov if owner is None else _text_provenance(prov, owner, offset, used)
+                lp = prov if owner is None else _text_provenance(prov, owner, used)
                 ev[label] = self._evidence(label, lp, idx, len(docs), top_k)
         return Prediction(out, labels, ev)
 
@@ -135,14 +133,16 @@ class ScoringMixin:
         before it read texts whole)."""
         return bool(getattr(self, "by_sentence", False))
 
-    def _unit_proba(self, units: list[Doc]) -> tuple[dict[str, np.ndarray], Provenance]:
-        """Features of each Doc (a text or a sentence) and the heads' probabilities."""
-        Xm, prov = self.featurizer_.transform_with_provenance(units)
+    def _unit_proba(self, docs: list[Doc], units: Sentences | None = None
+                    ) -> tuple[dict[str, np.ndarray], Provenance]:
+        """The features and the heads' probabilities of each Doc, or of each sentence with
+        ``units`` (:func:`heartscore.preprocess.sentences`)."""
+        Xm, prov = self.featurizer_.transform_with_provenance(docs, units)
         vectors = getattr(self, "vectors_", None)
         if vectors is not None:  # dense columns after the sparse ones: provenance unchanged
             import scipy.sparse as sp
-            Xm = sp.hstack([Xm, vectors.transform(units)], format="csr")
-        return self._proba(units, Xm), prov
+            Xm = sp.hstack([Xm, vectors.transform(docs, units)], format="csr")
+        return self._proba(docs, Xm), prov
 
     def _proba(self, docs: list[Doc], Xm) -> dict[str, np.ndarray]:
         """Each label's class probabilities from the feature matrix (the linear heads)."""
@@ -184,14 +184,12 @@ class Scorer(ScoringMixin):
         self.__dict__.update(state)
 
 
-def _text_provenance(prov: Provenance, owner: np.ndarray, offset: np.ndarray,
-                     used: np.ndarray) -> Provenance:
+def _text_provenance(prov: Provenance, owner: np.ndarray, used: np.ndarray) -> Provenance:
     """Sentence provenance as its texts': rows of the pooled sentences only, each moved to
-    its text (``owner``) and its characters shifted by the sentence's ``offset``."""
+    its text (``owner``; character offsets already index the text)."""
     m = used[prov.doc]
-    unit = prov.doc[m]
-    return Provenance(owner[unit], prov.feature[m], prov.start[m] + offset[unit],
-                      prov.end[m] + offset[unit], prov.share[m], prov.value[m])
+    return Provenance(owner[prov.doc[m]], prov.feature[m], prov.start[m], prov.end[m],
+                      prov.share[m], prov.value[m])
 
 
 def _full_proba(p: np.ndarray, present: np.ndarray, n_classes: int) -> np.ndarray:

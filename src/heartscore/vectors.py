@@ -18,6 +18,7 @@ import hashlib
 import io
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
@@ -29,6 +30,9 @@ from .errors import ModelCompatibilityError
 from .nlp.negation import negation_flags
 from .nlp.tokens import batch_tokens, get_annotation
 from .resources import package_file
+
+if TYPE_CHECKING:
+    from .preprocess import Sentences
 
 __all__ = ["WordVectors", "load_table"]
 
@@ -85,15 +89,16 @@ class WordVectors(TransformerMixin, BaseEstimator):
     def _scaled(self, pooled: np.ndarray) -> np.ndarray:
         return (pooled - self.mean_) / self.scale_ * self.weight
 
-    def transform(self, docs: Sequence[Doc]) -> np.ndarray:
-        """Docs → (n, dims or 2 × dims) standardised, weighted features."""
+    def transform(self, docs: Sequence[Doc], units: Sentences | None = None) -> np.ndarray:
+        """Docs → (n, dims or 2 × dims) standardised, weighted features (a row per sentence
+        with ``units``: :func:`heartscore.preprocess.sentences`)."""
         if not hasattr(self, "mean_"):
             raise ModelCompatibilityError("WordVectors is not fitted; call fit first")
         if load_table()[2] != self.table_sha256_:
             raise ModelCompatibilityError(
                 "the shipped word-vector table differs from the one this model was trained "
                 "with; use the heartscore version the model was trained with, or retrain")
-        return self._scaled(self._pool(list(docs)))
+        return self._scaled(self._pool(list(docs), units))
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """``vec:pos:<k>`` (words outside negation), then ``vec:neg:<k>``."""
@@ -101,10 +106,11 @@ class WordVectors(TransformerMixin, BaseEstimator):
         return np.asarray([f"vec:{p}:{k}" for p in parts for k in range(self.dims_)],
                           dtype=object)
 
-    def _pool(self, docs: list[Doc]) -> np.ndarray:
+    def _pool(self, docs: list[Doc], units: Sentences | None = None) -> np.ndarray:
         index, vectors, _ = load_table()
         dims = vectors.shape[1]
-        out = np.zeros((len(docs), dims * (2 if self.negation else 1)))
+        n_rows = len(docs) if units is None else units.n_units
+        out = np.zeros((n_rows, dims * (2 if self.negation else 1)))
         bounds, arr = batch_tokens(docs, [LOWER])
         if not len(arr):
             return out
@@ -114,7 +120,8 @@ class WordVectors(TransformerMixin, BaseEstimator):
         row_of = np.fromiter((index.get(strings[int(k)], -1) for k in uniq), dtype=np.int64,
                              count=len(uniq))
         rows = row_of[inv.reshape(-1)]
-        doc = np.repeat(np.arange(len(docs)), np.diff(bounds))
+        doc = (np.repeat(np.arange(len(docs)), np.diff(bounds)) if units is None
+               else units.token_unit)  # -1: a dropped sentence's token
         if self.negation:
             negs = []
             for d in docs:
@@ -125,12 +132,12 @@ class WordVectors(TransformerMixin, BaseEstimator):
         else:
             negated = np.zeros(len(rows), dtype=bool)
         for part, mask in enumerate((~negated, negated) if self.negation else (~negated,)):
-            m = mask & (rows >= 0)
+            m = mask & (rows >= 0) & (doc >= 0)
             if not m.any():
                 continue
-            counts = np.bincount(doc[m], minlength=len(docs)).astype(np.float64)
+            counts = np.bincount(doc[m], minlength=n_rows).astype(np.float64)
             w = 1.0 / counts[doc[m]]
             pool = sp.csr_matrix((w, (doc[m], np.arange(int(m.sum())))),
-                                 shape=(len(docs), int(m.sum())))
+                                 shape=(n_rows, int(m.sum())))
             out[:, part * dims:(part + 1) * dims] = pool @ vectors[rows[m]]
         return out

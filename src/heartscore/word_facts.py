@@ -13,6 +13,7 @@ import json
 import os
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
 from spacy.attrs import IDX, ORTH
@@ -24,8 +25,11 @@ from .nlp.negation import negation_flags
 from .nlp.tokens import (KIND_HANDLE, KIND_HASHTAG, KIND_NUMBER, KIND_PUNCT, KIND_URL,
                          KIND_WORD, batch_tokens, get_annotation, token_kind)
 
+if TYPE_CHECKING:
+    from .preprocess import Sentences
+
 __all__ = ["load_names", "load_valence", "load_lemmas", "word_facts", "TokenBatch",
-           "token_batch", "W_DTYPES", "W_UID", "W_NEG"]
+           "token_batch", "regroup", "W_DTYPES", "W_UID", "W_NEG"]
 
 _SENT_END = {".", "!", "?", "\n", "…"}
 _CONTRAST = {"but", "however", "although", "though", "yet"}
@@ -117,6 +121,17 @@ class TokenBatch:
     negated: np.ndarray
     valence: np.ndarray
     contrast: np.ndarray
+
+
+def regroup(tb: TokenBatch, units: Sentences) -> TokenBatch:
+    """The batch with each sentence of ``units`` as a doc of its own (tokens of dropped
+    sentences left out); character offsets unchanged."""
+    unit = units.token_unit
+    keep = unit >= 0
+    bounds = np.zeros(units.n_units + 1, dtype=np.int64)
+    np.cumsum(np.bincount(unit[keep], minlength=units.n_units), out=bounds[1:])
+    return TokenBatch(unit[keep], bounds, tb.key[keep], tb.start[keep], tb.end[keep],
+                      tb.negated[keep], tb.valence[keep], tb.contrast[keep])
 
 
 def token_batch(docs: list[Doc], cache: LexemeCache, *, mask_names: bool) -> TokenBatch:

@@ -115,6 +115,18 @@ class Annotator:
             set_annotation(doc, "hs_cues", ann.cues.get(k, []))
 
 
+def token_emphasis(orth: np.ndarray, strings) -> np.ndarray:
+    """Per token (ORTH ids, a batch's tokens concatenated): the counts ``doc._.hs_emphasis``
+    sums per Doc ('!', '?', ALL CAPS, elongated), to sum over any run of tokens (a
+    sentence: :mod:`heartscore.pooling`)."""
+    if not len(orth):
+        return np.zeros((0, 4), dtype=np.int64)
+    rows = _CACHE.rows(orth, strings)
+    col = _CACHE.column
+    return np.stack([col(k)[rows] for k in (_F_EXCL, _F_QUEST, _F_CAPS, _F_ELONG)],
+                    axis=1).astype(np.int64)
+
+
 @dataclass(frozen=True)
 class BatchAnnotations:
     """What :meth:`Annotator.predict` found for a batch (docs concatenated; ``bounds``: each
