@@ -47,7 +47,7 @@ def main() -> int:
                 t0 = time.perf_counter()
                 subprocess.run([sys.executable, "-m", "heartscore", "score", str(path), "-o",
                                 str(out), "--jobs", "1", "--evidence", "--quiet", "--model",
-                                model], check=True)
+                                model], check=True, env=B.ENV)  # this checkout's code
                 times[model].append(time.perf_counter() - t0)
     a, b = args.models
     for m in args.models:

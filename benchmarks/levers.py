@@ -49,7 +49,8 @@ STEPS: list[tuple[str, dict]] = [
     ("word vectors distilled from all-MiniLM-L6-v2 (weight 0.2)",
      {"vector_weight": 0.2}),
     ("texts decided from their sentences: each scored alone, those not decided neutral "
-     "pooled (heartscore.pooling)", {"by_sentence": True}),
+     "pooled (heartscore.pooling; its signal thresholds are searched under the whole "
+     "decision rule, so this step also changes how they are chosen)", {"by_sentence": True}),
     ("neutral sentences (a written list, no customer text) as training rows of their own, "
      "labelled neutral, weight 1 (heartscore.augment)", {"neutral_alone": 1.0}),
     ("the same sentences appended to half the training rows, labels unchanged",

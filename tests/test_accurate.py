@@ -27,7 +27,9 @@ from heartscore.thresholds import decide
 TEXTS = ["The nurse held my hand and explained every step.",
          "Refund promised in 7 days, it's been 3 months and nobody answers.",
          "Room was fine.", "They lost my luggage and laughed about it.",
-         "I was there on a Tuesday."]
+         "I was there on a Tuesday.",
+         # several sentences: the fast model's part is pooled from them, as in training
+         "We arrived at 7pm. The staff ignored us for an hour. The food was lovely though."]
 
 
 def test_blend_is_a_weighted_average_of_distributions():
@@ -200,7 +202,7 @@ def test_cli_scores_in_one_process_whatever_jobs(accurate, tmp_path, monkeypatch
                      "--jobs", jobs, "--chunksize", "50"]) == 0
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
-    assert len(pd.read_csv(tmp_path / "o1.csv")) == 200
+    assert len(pd.read_csv(tmp_path / "o1.csv")) == len(TEXTS) * 40
 
 
 def test_altered_or_orphaned_files_are_refused(accurate, tmp_path):

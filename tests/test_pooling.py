@@ -1,5 +1,8 @@
 """Sentence pooling (heartscore.pooling), sentences (preprocess.sentences) and the
 neutral-sentence training rows (heartscore.augment)."""
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -12,6 +15,7 @@ from heartscore.pooling import choose_pooled_thresholds, pool
 from heartscore.preprocess import sentences
 from heartscore.thresholds import decide
 
+ROOT = Path(__file__).resolve().parents[1]
 SIGNAL_T = {"plus": 0.4, "minus": 0.35}
 POL_T = {"neutral_bias": -0.1}
 
@@ -104,20 +108,61 @@ def test_sentences_follow_spacys_sentencizer_and_drop_wordless_ones(model):
 
 def test_evidence_of_a_later_sentence_points_into_the_whole_text(model):
     text = "We arrived at 7pm. The staff were rude and ignored us."
-    r = model.score_many([text])[0]
-    spans = [s for spans in r.evidence.values() for s in spans]
-    assert spans, r
-    for s in spans:
-        assert s.start >= text.index("The staff") and text[s.start:s.end] == s.text
+    cols = model.score_columns([text], evidence=True)
+    spans = [(e["start"], e["end"]) for e in json.loads(cols["evidence"][0])]
+    assert spans, cols
+    later = text.index("The staff")
+    words = {text[a:b].lower() for a, b in spans}  # offsets into the whole text
+    assert all(a >= later for a, _ in spans) and words & {"rude", "ignored"}
 
 
-def test_a_neutral_sentence_from_the_list_changes_no_label(model):
+def test_a_text_of_one_sentence_has_the_same_features_either_way(model):
+    """Featurized as sentences, a one-sentence text is its own row, feature for feature;
+    a later sentence's row equals that sentence featurized alone (words and cues)."""
+    import pandas as pd
+    from heartscore.vectors import WordVectors
+    real = pd.read_csv(ROOT / "corpora" / "real" / "real.csv", keep_default_na=False)
+    texts = real["text"].head(400).tolist()
+    s = model.scorer
+    docs = s.to_docs(texts)
+    units = sentences(docs)
+    one = np.flatnonzero(np.bincount(units.owner, minlength=len(docs)) == 1)
+    assert 25 < len(one) < len(docs)  # both kinds in the sample
+    fz = s.featurizer_
+    whole = fz.transform([docs[i] for i in one])
+    cut = fz.transform([docs[i] for i in one], sentences([docs[i] for i in one]))
+    assert (whole != cut).nnz == 0
+    vec = WordVectors(weight=0.1).fit(docs)
+    np.testing.assert_allclose(vec.transform([docs[i] for i in one]),
+                               vec.transform([docs[i] for i in one],
+                                             sentences([docs[i] for i in one])))
+    pair = "The staff were rude. They ignored us for an hour and never apologised!"
+    d2 = s.to_docs([pair, "They ignored us for an hour and never apologised!"])
+    rows = fz.transform(d2[:1], sentences(d2[:1])).toarray()
+    alone = fz.transform(d2[1:]).toarray()
+    assert rows.shape[0] == 2
+    np.testing.assert_allclose(rows[1], alone[0])
+    np.testing.assert_allclose(vec.transform(d2[:1], sentences(d2[:1]))[1],
+                               vec.transform(d2[1:])[0])
+
+
+def test_a_neutral_sentence_it_never_trained_on_changes_no_label(model):
+    import sys
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from invariance import check_sentences
     texts = ["The staff were rude and ignored us.", "Lovely room, helpful staff.",
              "The refund never came."]
     before = [(r.polarity, dict(r.signals)) for r in model.score_many(texts)]
-    after = [(r.polarity, dict(r.signals)) for r in
-             model.score_many([f"{t} {neutral_sentences()[0]}" for t in texts])]
-    assert before == after
+    for sentence in check_sentences()[:3]:  # the blind set, never trained on
+        assert sentence not in neutral_sentences()
+        after = [(r.polarity, dict(r.signals)) for r in
+                 model.score_many([f"{t} {sentence}" for t in texts])]
+        assert before == after, sentence
+
+
+def test_pool_refuses_a_text_without_a_sentence():
+    with pytest.raises(ValueError, match="at least one sentence"):
+        pool("polarity", np.full((1, 3), 1 / 3), np.array([1]), 2, POL_T)
 
 
 def test_neutral_rows_are_added_with_their_labels_and_seeded():
@@ -148,3 +193,12 @@ def test_the_list_is_apart_from_the_invariance_benchmark():
     listed = set(neutral_sentences())
     assert len(listed) > 300
     assert not listed & set(SENTENCES) and not listed & set(check_sentences())
+
+
+def test_an_empty_batch_and_wordless_texts_score(model):
+    """No text, and texts with no sentence that has a word: one result each, no error."""
+    pred = model.scorer.predict_detailed([], evidence=True)
+    assert all(len(v) == 0 for v in pred.labels.values())
+    texts = ["", "   ", "...", "!!! ???", "🙂", "Fine. !!"]
+    out = model.score_columns(texts, evidence=True)
+    assert len(out["polarity"]) == len(texts)

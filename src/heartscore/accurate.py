@@ -68,7 +68,8 @@ def weights_sha256(arrays: Mapping[str, np.ndarray]) -> str:
 
 
 class AccurateScorer(Scorer):
-    """The fast model's scoring state, its probabilities averaged with the encoder's
+    """The fast model's scoring state, its probabilities per text (pooled from its sentences
+    with its own thresholds when it reads sentences) averaged with the encoder's
     (:func:`blend`) before the accurate thresholds decide. Evidence spans still come from
     the fast model's features. Scores in one process: torch spreads each batch over the
     cores itself, and a process forked after torch ran can hang."""
@@ -79,19 +80,20 @@ class AccurateScorer(Scorer):
     def __init__(self, fast: ScoringMixin, encoder: Any, thresholds: dict[str, dict[str, float]],
                  weights: float | Mapping[str, float] = WEIGHTS) -> None:
         self.__dict__.update(fast.__dict__)
+        self._fast_thresholds = getattr(fast, "thresholds_", {})
         self.thresholds_ = thresholds
         self.weights = weights
         self._encoder = encoder
 
-    def _reads_sentences(self) -> bool:
-        # the blend's thresholds were chosen on whole texts (scripts/train_accurate.py), and
-        # the encoder reads a text whole
-        return False
+    def _pooling_thresholds(self) -> dict[str, dict[str, float]]:
+        # a fast model that reads sentences pools them with its own thresholds, as
+        # scripts/train_accurate.py and benchmarks/real_eval.py blend its output
+        return self._fast_thresholds
 
-    def _proba(self, docs: list[Doc], Xm) -> dict[str, np.ndarray]:
-        fast = super()._proba(docs, Xm)
+    def _text_proba(self, docs: list[Doc]) -> tuple[dict[str, np.ndarray], dict]:
+        fast, provs = super()._text_proba(docs)
         enc = as_label_dict(self._encoder.proba([d.text for d in docs]), self._schema())
-        return blend(fast, enc, self.weights)
+        return blend(fast, enc, self.weights), provs
 
     def __getstate__(self) -> dict:
         raise TypeError("the accurate model holds a torch encoder and is not pickled; load "

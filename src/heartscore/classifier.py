@@ -77,7 +77,8 @@ class HeartscoreClassifier(ScoringMixin, BaseEstimator):
     by_sentence:
         Decide a text from its sentences (:mod:`heartscore.pooling`): each sentence is
         scored alone and the ones not decided neutral are pooled, so a sentence that says
-        nothing changes no label. The thresholds are chosen for the pooled decision.
+        nothing, added as a sentence of its own, changes no label (limits: see the module).
+        The thresholds are chosen for the pooled decision.
     neutral_append, neutral_alone:
         Neutral-sentence training rows (:mod:`heartscore.augment`): the share of rows copied
         with a neutral sentence added, and the weight of each neutral sentence as a row of

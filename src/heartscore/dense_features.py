@@ -141,7 +141,12 @@ def doc_features(docs: list[Doc], tb: TokenBatch, dense: np.ndarray,
         from .nlp.annotator import token_emphasis
         orth = batch_tokens(docs, [ORTH])[1][:, 0] if len(row) else np.zeros(0, np.uint64)
         per_token = token_emphasis(orth, docs[0].vocab.strings if docs else None)
-        emph = np.stack([np.bincount(row[kept], weights=per_token[kept, k], minlength=n_rows)
+        # a Doc without the annotation counts none, as when read whole
+        annotated = np.repeat(np.array([get_annotation(d, "hs_emphasis") is not None
+                                        for d in docs], dtype=bool),
+                              np.array([len(d) for d in docs], dtype=np.int64))
+        m = kept & annotated
+        emph = np.stack([np.bincount(row[m], weights=per_token[m, k], minlength=n_rows)
                          for k in range(4)], axis=1)
     for i, doc in enumerate(docs):
         cues = get_annotation(doc, "hs_cues")

@@ -7,9 +7,13 @@ its sentences when every one is; the text is decided from those probabilities wi
 thresholds, so its label and its probabilities always agree.
 
 Why: a sentence that says nothing ("We arrived at 7pm.") is decided neutral on its own, so
-appending it to a text leaves the text's labels as they were (issue 16's invariance; read
-whole, the linear heads moved with every word added). Polarity is provably unchanged: when
-all pooled sentences clear the neutral band one way, so does their mean.
+appending it to a text as a sentence of its own leaves the text's labels as they were
+(issue 16's invariance; read whole, the linear heads moved with every word added). Polarity
+is provably unchanged: when all pooled sentences clear the neutral band one way, so does
+their mean. Two limits: a text with no sentence-final punctuation ("Never again") takes
+what follows into its last sentence; and for a signal, two sentences each decided 0 can
+average to a mean decided ±1 (the 0 region of the decision rule is not convex; not seen on
+2,000 real texts).
 """
 from __future__ import annotations
 
@@ -35,6 +39,9 @@ def pool(label: str, p: np.ndarray, owner: np.ndarray, n: int,
 
     Returns (text probabilities, text decisions as class indices, per-unit mask of the
     sentences pooled)."""
+    if n and not np.bincount(owner, minlength=n).all():
+        raise ValueError("every text needs at least one sentence (heartscore.preprocess."
+                         "sentences gives each Doc one); found a text with none")
     d = decide(label, p, t)
     polar = d != NEUTRAL
     has_polar = np.bincount(owner, weights=polar, minlength=n) > 0
@@ -51,11 +58,14 @@ def choose_pooled_thresholds(schema: LabelSchema, Y: np.ndarray, proba: dict[str
                              ) -> dict[str, dict[str, float]]:
     """Every label's thresholds for the pooled decision, chosen on validation texts with
     labels ``Y`` ((n, labels)) from their sentences' probabilities ``proba[label]`` (units,
-    n_classes) and ``owner`` (unit → text). The criteria are
-    :func:`heartscore.thresholds.choose_thresholds`'s, measured on the pooled decisions:
-    polarity's neutral bias by macro-F1 (within ``neutral_cap``), each signal's +1 and -1
-    thresholds by their class's F1 (two rounds, as each moves the other's sentences).
-    Ties go to the smaller change."""
+    n_classes) and ``owner`` (unit → text). Polarity's neutral bias is chosen as
+    :func:`heartscore.thresholds.choose_thresholds` chooses it (macro-F1 within
+    ``neutral_cap``, same grids), measured on the pooled decisions. A signal's +1 and -1
+    thresholds differ in method: each is chosen for its class's F1 under the *whole*
+    decision rule (the other threshold and the +1-against--1 comparison included), +1 then
+    -1, two rounds, because each moves which sentences the other pools; ``choose_thresholds``
+    scores a threshold by ``p[:, k] >= t`` alone. So on texts of one sentence the two can
+    choose different signal thresholds. Ties go to the smaller change."""
     n = len(Y)
     thresholds: dict[str, dict[str, float]] = {}
     for j, label in enumerate(schema.labels):

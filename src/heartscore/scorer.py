@@ -108,25 +108,35 @@ class ScoringMixin:
         return self._predict_docs(self.to_docs(texts), evidence, top_k)
 
     def _predict_docs(self, docs: list[Doc], evidence: bool, top_k: int) -> Prediction:
-        units = sentences(docs) if self._reads_sentences() else None
-        owner = None if units is None else units.owner
-        proba, prov = self._unit_proba(docs, units)
+        proba, provs = self._text_proba(docs)
         schema = self._schema()
-        labels, ev, out = {}, {}, {}
+        labels, ev = {}, {}
         for label in schema.labels:
-            if owner is None:
-                p, used = proba[label], None
-                idx = self.decide(label, p)
-            else:  # the text from its sentences (heartscore.pooling)
-                p, idx, used = pool(label, proba[label], owner, len(docs),
-                                    getattr(self, "thresholds_", {}).get(label))
-            out[label] = p
-            classes = np.array(schema.classes(label), dtype=object)
-            labels[label] = classes[idx]
+            idx = self.decide(label, proba[label])
+            labels[label] = np.array(schema.classes(label), dtype=object)[idx]
             if evidence:
-                lp = prov if owner is None else _text_provenance(prov, owner, used)
-                ev[label] = self._evidence(label, lp, idx, len(docs), top_k)
-        return Prediction(out, labels, ev)
+                ev[label] = self._evidence(label, provs[label], idx, len(docs), top_k)
+        return Prediction(proba, labels, ev)
+
+    def _text_proba(self, docs: list[Doc]) -> tuple[dict[str, np.ndarray],
+                                                     dict[str, Provenance]]:
+        """Each label's probabilities per text, and per label the provenance its evidence
+        comes from. A model that reads sentences pools them (:mod:`heartscore.pooling`, with
+        :meth:`_pooling_thresholds`): the provenance is then the pooled sentences'."""
+        units = sentences(docs) if self._reads_sentences() else None
+        proba, prov = self._unit_proba(docs, units)
+        if units is None:
+            return proba, {label: prov for label in proba}
+        out, provs = {}, {}
+        for label, p in proba.items():
+            out[label], _, used = pool(label, p, units.owner, len(docs),
+                                       self._pooling_thresholds().get(label))
+            provs[label] = _text_provenance(prov, units.owner, used)
+        return out, provs
+
+    def _pooling_thresholds(self) -> dict[str, dict[str, float]]:
+        """The thresholds sentences are decided with before pooling: the model's own."""
+        return getattr(self, "thresholds_", {})
 
     def _reads_sentences(self) -> bool:
         """Whether texts are decided from their sentences (``by_sentence``; models saved
