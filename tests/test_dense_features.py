@@ -13,7 +13,8 @@ def _batch(valence, negated=None, contrast=None):
                       key=np.zeros(n, dtype=np.int64), start=start, end=start + 4,
                       negated=np.asarray(negated or [False] * n),
                       valence=np.asarray(valence, dtype=float),
-                      contrast=np.asarray(contrast or [False] * n))
+                      contrast=np.asarray(contrast or [False] * n),
+                      orth=np.zeros(n, dtype=np.uint64))
 
 
 def test_negation_flips_valence_with_vaders_scalar():

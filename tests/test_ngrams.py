@@ -14,7 +14,8 @@ def _batch(keys_per_doc):
     return TokenBatch(doc=np.repeat(np.arange(len(lengths)), lengths),
                       bounds=np.r_[0, np.cumsum(lengths)], key=keys, start=start,
                       end=start + 5, negated=np.zeros(len(keys), bool),
-                      valence=np.zeros(len(keys)), contrast=np.zeros(len(keys), bool))
+                      valence=np.zeros(len(keys)), contrast=np.zeros(len(keys), bool),
+                      orth=np.zeros(len(keys), np.uint64))
 
 
 def test_bigrams_never_span_two_docs_or_a_masked_word():

@@ -177,15 +177,13 @@ class HeartscoreClassifier(ScoringMixin, BaseEstimator):
         self.thresholds_: dict[str, dict[str, float]] = {}
         if val_texts is not None:
             docs = self.to_docs(val_texts)
-            if self._reads_sentences():  # thresholds for the pooled decision
-                units = sentences(docs)
-                self.thresholds_ = choose_pooled_thresholds(
-                    self._schema(), Y_val, self._unit_proba(docs, units)[0], units.owner,
-                    neutral_cap=self.neutral_cap)
-            else:
-                self.thresholds_ = choose_label_thresholds(
-                    self._schema(), Y_val, self._unit_proba(docs)[0],
-                    neutral_cap=self.neutral_cap)
+            units = sentences(docs) if self._reads_sentences() else None
+            proba = self._unit_proba(docs, units)[0]
+            self.thresholds_ = (  # for a text read by sentence: its pooled decision
+                choose_label_thresholds(self._schema(), Y_val, proba,
+                                        neutral_cap=self.neutral_cap) if units is None else
+                choose_pooled_thresholds(self._schema(), Y_val, proba, units.owner,
+                                         neutral_cap=self.neutral_cap))
         return self
 
     def _fit_heads(self, texts: list[str], Y: np.ndarray, weights: np.ndarray | None) -> None:

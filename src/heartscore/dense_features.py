@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-from spacy.attrs import ORTH
 from spacy.tokens import Doc
 
 from .labels import CORE_SIGNALS
+from .nlp.annotator import token_emphasis
 from .nlp.tokens import (KIND_EMOJI, KIND_EMOTICON, KIND_HANDLE, KIND_NUMBER, KIND_URL,
-                         batch_tokens, get_annotation)
+                         get_annotation)
 from .word_facts import TokenBatch
 
 if TYPE_CHECKING:
@@ -138,9 +138,7 @@ def doc_features(docs: list[Doc], tb: TokenBatch, dense: np.ndarray,
             if e is not None:
                 emph[i] = e
     else:  # per sentence: the same counts, summed over its tokens
-        from .nlp.annotator import token_emphasis
-        orth = batch_tokens(docs, [ORTH])[1][:, 0] if len(row) else np.zeros(0, np.uint64)
-        per_token = token_emphasis(orth, docs[0].vocab.strings if docs else None)
+        per_token = token_emphasis(tb.orth, docs[0].vocab.strings if docs else None)
         # a Doc without the annotation counts none, as when read whole
         annotated = np.repeat(np.array([get_annotation(d, "hs_emphasis") is not None
                                         for d in docs], dtype=bool),

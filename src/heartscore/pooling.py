@@ -23,7 +23,7 @@ import numpy as np
 
 from .inputs import known_values
 from .labels import LabelSchema
-from .thresholds import _CAPPED_GRID, _NEUTRAL_GRID, _SIGNAL_GRID, _f1, _macro_f1, decide
+from .thresholds import _SIGNAL_GRID, _f1, choose_neutral_bias, decide
 
 __all__ = ["pool", "choose_pooled_thresholds"]
 
@@ -47,8 +47,8 @@ def pool(label: str, p: np.ndarray, owner: np.ndarray, n: int,
     has_polar = np.bincount(owner, weights=polar, minlength=n) > 0
     used = np.where(has_polar[owner], polar, True)
     w = used.astype(float)
-    out = np.zeros((n, p.shape[1]))
-    np.add.at(out, owner, p * w[:, None])
+    out = np.stack([np.bincount(owner, weights=p[:, k] * w, minlength=n)
+                    for k in range(p.shape[1])], axis=1).astype(float)  # (ints when empty)
     out /= np.maximum(np.bincount(owner, weights=w, minlength=n), 1e-12)[:, None]
     return out, decide(label, out, t), used
 
@@ -83,15 +83,8 @@ def choose_pooled_thresholds(schema: LabelSchema, Y: np.ndarray, proba: dict[str
             return pool(label, p, own, m, t)[1]
 
         if label == "polarity":
-            grid = list(_NEUTRAL_GRID if neutral_cap is None else _CAPPED_GRID)
-            pred = {b: decided({"neutral_bias": float(b)}) for b in grid}
-            if neutral_cap is not None:
-                polar = truth != 1
-                rate = {b: float(np.mean(pred[b][polar] == 1)) if polar.any() else 0.0
-                        for b in grid}
-                grid = [b for b in grid if rate[b] <= neutral_cap] or [min(grid, key=rate.get)]
-            best = max(grid, key=lambda b: (_macro_f1(truth, pred[b]), -abs(b)))
-            thresholds[label] = {"neutral_bias": float(best)}
+            thresholds[label] = {"neutral_bias": choose_neutral_bias(
+                truth, lambda b: decided({"neutral_bias": b}), neutral_cap=neutral_cap)}
             continue
         t = {"minus": 0.5, "plus": 0.5}
         for _ in range(2):

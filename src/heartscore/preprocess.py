@@ -218,14 +218,11 @@ def sentences(docs: list[Doc]) -> Sentences:
     first_unit = np.cumsum(per_doc) - per_doc
     kept = split[unit_doc] & wordy
     rank = np.cumsum(kept) - 1  # among all kept sentences
-    kept_before = np.cumsum(np.where(split, n_wordy, 0)) - np.where(split, n_wordy, 0)
-    if n:
-        in_split = split[doc_of]
-        token_unit = np.where(
-            in_split,
-            np.where(kept[unit], first_unit[doc_of] + rank[unit] - kept_before[doc_of], -1),
-            first_unit[doc_of])
-    else:
-        token_unit = np.zeros(0, dtype=np.int64)
+    n_kept = np.where(split, n_wordy, 0)
+    kept_before = np.cumsum(n_kept) - n_kept
+    token_unit = np.where(
+        split[doc_of],
+        np.where(kept[unit], first_unit[doc_of] + rank[unit] - kept_before[doc_of], -1),
+        first_unit[doc_of])
     return Sentences(np.repeat(np.arange(n_docs, dtype=np.int64), per_doc),
                      token_unit.astype(np.int64))

@@ -7,6 +7,7 @@ arg-max class.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -14,7 +15,7 @@ import numpy as np
 from .inputs import known_values
 from .labels import LabelSchema
 
-__all__ = ["decide", "choose_thresholds", "choose_label_thresholds"]
+__all__ = ["decide", "choose_thresholds", "choose_neutral_bias", "choose_label_thresholds"]
 
 #: Candidate thresholds searched on the dev split.
 _SIGNAL_GRID = np.round(np.arange(0.15, 0.80, 0.025), 3)
@@ -52,14 +53,8 @@ def choose_thresholds(label: str, truth: np.ndarray, p: np.ndarray, *,
     rows neutral; the best macro-F1 band within the cap wins (the narrowest band when none
     meets it)."""
     if label == "polarity":
-        grid = list(_NEUTRAL_GRID if neutral_cap is None else _CAPPED_GRID)
-        if neutral_cap is not None:
-            polar = truth != 1  # class order: bad, neutral, good
-            rate = {b: float(np.mean(_bias(p[polar], b) == 1)) if polar.any() else 0.0
-                    for b in grid}
-            grid = [b for b in grid if rate[b] <= neutral_cap] or [min(grid, key=rate.get)]
-        best = max(grid, key=lambda b: (_macro_f1(truth, _bias(p, b)), -abs(b)))
-        return {"neutral_bias": float(best)}
+        return {"neutral_bias": choose_neutral_bias(truth, lambda b: _bias(p, b),
+                                                    neutral_cap=neutral_cap)}
     t = {}
     for name, k in (("minus", 0), ("plus", 2)):
         if not np.any(truth == k):
@@ -68,6 +63,22 @@ def choose_thresholds(label: str, truth: np.ndarray, p: np.ndarray, *,
         t[name] = float(max(_SIGNAL_GRID, key=lambda th: (
             _f1(truth == k, p[:, k] >= th), -abs(th - 0.5))))
     return t
+
+
+def choose_neutral_bias(truth: np.ndarray, decided: Callable[[float], np.ndarray], *,
+                        neutral_cap: float | None = None) -> float:
+    """Polarity's neutral bias: the one whose decisions (``decided(bias)``, class indices
+    bad/neutral/good) give the best macro-F1 against ``truth``, among the biases that call
+    at most ``neutral_cap`` of the gold good/bad rows neutral (the narrowest band when none
+    does); ties go to the smaller change. Shared by whole texts (:func:`choose_thresholds`)
+    and pooled sentences (:func:`heartscore.pooling.choose_pooled_thresholds`)."""
+    grid = list(_NEUTRAL_GRID if neutral_cap is None else _CAPPED_GRID)
+    pred = {b: decided(float(b)) for b in grid}
+    if neutral_cap is not None:
+        polar = truth != 1  # class order: bad, neutral, good
+        rate = {b: float(np.mean(pred[b][polar] == 1)) if polar.any() else 0.0 for b in grid}
+        grid = [b for b in grid if rate[b] <= neutral_cap] or [min(grid, key=rate.get)]
+    return float(max(grid, key=lambda b: (_macro_f1(truth, pred[b]), -abs(b))))
 
 
 def choose_label_thresholds(schema: LabelSchema, Y: np.ndarray, proba: dict[str, np.ndarray],

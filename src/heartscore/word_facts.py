@@ -111,7 +111,8 @@ def word_facts(text: str, *, lemmas: dict[str, str], names: frozenset[str],
 
 @dataclass(frozen=True)
 class TokenBatch:
-    """A batch's tokens as parallel arrays (docs concatenated; ``bounds``: doc offsets)."""
+    """A batch's tokens as parallel arrays (docs concatenated; ``bounds``: doc offsets;
+    ``orth``: spaCy's ORTH ids)."""
 
     doc: np.ndarray
     bounds: np.ndarray
@@ -121,6 +122,7 @@ class TokenBatch:
     negated: np.ndarray
     valence: np.ndarray
     contrast: np.ndarray
+    orth: np.ndarray
 
 
 def regroup(tb: TokenBatch, units: Sentences) -> TokenBatch:
@@ -131,7 +133,7 @@ def regroup(tb: TokenBatch, units: Sentences) -> TokenBatch:
     bounds = np.zeros(units.n_units + 1, dtype=np.int64)
     np.cumsum(np.bincount(unit[keep], minlength=units.n_units), out=bounds[1:])
     return TokenBatch(unit[keep], bounds, tb.key[keep], tb.start[keep], tb.end[keep],
-                      tb.negated[keep], tb.valence[keep], tb.contrast[keep])
+                      tb.negated[keep], tb.valence[keep], tb.contrast[keep], tb.orth[keep])
 
 
 def token_batch(docs: list[Doc], cache: LexemeCache, *, mask_names: bool) -> TokenBatch:
@@ -158,4 +160,4 @@ def token_batch(docs: list[Doc], cache: LexemeCache, *, mask_names: bool) -> Tok
     start = arr[:, 1].astype(np.int64)
     return TokenBatch(np.repeat(np.arange(len(docs), dtype=np.int64), lengths), bounds,
                       key, start, start + col(_W_LEN)[rows], negated,
-                      col(_W_VAL)[rows], col(_W_CONTRAST)[rows])
+                      col(_W_VAL)[rows], col(_W_CONTRAST)[rows], arr[:, 0])

@@ -26,8 +26,8 @@ from ..errors import InputError
 from ..evaluation import binary_f1_table, macro_f1_interval
 from ..labels import CORE_SIGNALS, POLARITY
 
-__all__ = ["MIN_SUPPORT", "SIGNAL_LABELS", "compare", "predictions", "prediction_frame", "confidence_ranking", "hits",
-           "leave_group_out", "learning_curve"]
+__all__ = ["MIN_SUPPORT", "SIGNAL_LABELS", "compare", "predictions", "prediction_frame",
+           "confidence_ranking", "hits", "leave_group_out", "learning_curve"]
 
 #: Labels with fewer gold rows than this are left out of a macro figure (shown, not counted).
 MIN_SUPPORT = 10
