@@ -46,7 +46,7 @@ import heartscore
 from heartscore.analysis.validation import (MIN_SUPPORT, compare, confidence_ranking, hits,
                                             prediction_frame, predictions)
 from heartscore.accurate import WEIGHTS, as_label_dict, blend
-from heartscore.corpus import file_sha256, labels_matrix, load_base
+from heartscore.corpus import file_sha256, labels_matrix, load_base, teacher_rows
 from heartscore.errors import ModelCompatibilityError
 from heartscore.evaluation import macro_f1_difference_interval
 from heartscore.labels import CORE_SIGNALS, DEFAULT_SCHEMA
@@ -55,7 +55,8 @@ from heartscore.thresholds import choose_label_thresholds, decide
 from heartscore.training import TrainConfig, train
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-from train_accurate import code_hash, encoder_package  # noqa: E402  (no torch needed)
+from train_accurate import (POOL, code_hash, encoder_package,  # noqa: E402  (no torch needed)
+                            pool_rows, pool_code_hash)
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "corpora" / "real" / "real.csv"
@@ -101,6 +102,45 @@ def accurate_fold(src: str) -> tuple[dict[str, int], np.ndarray] | str:
     with np.load(path, allow_pickle=False) as z:
         ids, proba = z["ids"], z["proba"]
     return {i: k for k, i in enumerate(ids.tolist())}, proba
+
+
+def accurate_pool(src: str) -> tuple[pd.DataFrame, np.ndarray] | str:
+    """The teacher pool of fold ``src`` (``corpora/real/teacher_pool.csv`` less ``src``'s
+    texts) with its fine-tuned encoder's cached probabilities (written with the fold by
+    scripts/train_accurate.py), or why they cannot be used."""
+    entry = json.loads((FOLDS / "MANIFEST.json").read_text()).get(src, {}).get("pool") \
+        if (FOLDS / "MANIFEST.json").exists() else None
+    path = FOLDS / f"{src}.pool.npz"
+    if entry is None or not path.exists():
+        return f"no cached teacher pool for {src} (python scripts/train_accurate.py --fold {src})"
+    now = {**accurate_inputs(), "teacher_pool.csv": file_sha256(POOL),
+           "pool code": pool_code_hash()}
+    stale = [k for k, v in now.items() if entry["inputs"].get(k) != v]
+    if stale:
+        return (f"the cached teacher pool for {src} was made with another {', '.join(stale)}; "
+                f"rebuild it: python scripts/train_accurate.py --fold {src}")
+    if file_sha256(path) != entry["sha256"]:
+        return f"{path.name} does not match its SHA-256 in MANIFEST.json; rebuild it"
+    pool = pool_rows(src)
+    with np.load(path, allow_pickle=False) as z:
+        if z["ids"].tolist() != pool["id"].tolist():
+            return f"{path.name} holds other texts than the teacher pool; rebuild it"
+        return pool, z["proba"].astype(np.float32)
+
+
+def fold_teacher_rows(model, src: str, dev: pd.DataFrame, dev_p: tuple,
+                      neutral_cap: float | None) -> pd.DataFrame:
+    """Fold ``src``'s teacher rows: its pool texts labelled by the fold's accurate model
+    (``model`` blended with the fold's encoder, thresholds on the other sources' dev rows),
+    the share it is most confident of (:func:`heartscore.corpus.teacher_rows`)."""
+    got = accurate_pool(src)
+    if isinstance(got, str):
+        raise SystemExit(f"error: teacher_weight > 0 needs the teacher pool: {got}")
+    pool, enc = got
+    fast = model.scorer.predict_detailed(pool["text"].tolist(), evidence=False).proba
+    labels = blended_predictions(dev, dev_p, pool, (fast, as_label_dict(enc, DEFAULT_SCHEMA)),
+                                 neutral_cap)
+    return teacher_rows(pool[["id", "source", "text"]], labels.assign(id=pool["id"]))
 
 
 def fold_probabilities(model, cache: tuple[dict[str, int], np.ndarray],
@@ -174,6 +214,16 @@ def run(sources: list[str] | None, n_boot: int, on: str = "test",
         base = load_base(kinds=("written", "distant"), exclude_sources=(src,))
         model = train(company[["text", "polarity", *CORE_SIGNALS, "split"]].copy(), config,
                       name=f"loso-without-{src}", base=base)
+        if config.teacher_weight > 0:  # the fold's accurate model labels the pool; retrain
+            cache = accurate_fold(src)
+            if isinstance(cache, str):
+                raise SystemExit(f"error: teacher_weight > 0 needs the encoder fold: {cache}")
+            dev = company[company["split"] == "dev"]
+            teacher = fold_teacher_rows(model, src, dev, fold_probabilities(model, cache, dev),
+                                   config.neutral_cap)
+            model = train(company[["text", "polarity", *CORE_SIGNALS, "split"]].copy(),
+                          config, name=f"loso-without-{src}",
+                          base=pd.concat([base, teacher], ignore_index=True))
         band = tune_vader(company[company["split"] == "dev"])
         train_s = time.time() - t0
         # every choice is made: now, and only now, the held-out source's test rows

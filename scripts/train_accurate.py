@@ -19,8 +19,12 @@ choose the thresholds), keyed by row id, computed *after* the float16 round trip
 file goes through. ``models/accurate-folds/MANIFEST.json`` records, per fold, the SHA-256 of
 the inputs (both corpora, the settings and training code, the encoder package's weights)
 and of the output;
-``benchmarks/real_eval.py`` refuses a cache whose inputs changed. One fold takes 5–6 min on
-2 idle cores (torch CPU; 2026-12-07: 291–371 s), the six ~38 min; ``--ship`` ~8 min.
+``benchmarks/real_eval.py`` refuses a cache whose inputs changed. A fold also writes
+``<source>.pool.npz``: the encoder's probabilities for the teacher pool
+(``corpora/real/teacher_pool.csv`` less the held-out source's texts), from which
+``real_eval.py`` makes the fold's teacher rows; its manifest entry adds the pool's SHA-256.
+One fold takes 7–8 min on 2 idle cores (torch CPU; 2026-12-07: ~420 s to train, ~110 s to
+label 8,000 pool texts), the six ~45 min; ``--ship`` ~9 min.
 """
 from __future__ import annotations
 
@@ -39,6 +43,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "corpora" / "real" / "real.csv"
 WRITTEN = ROOT / "corpora" / "heartscore_corpus.csv"
+POOL = ROOT / "corpora" / "real" / "teacher_pool.csv"
 FOLDS = ROOT / "models" / "accurate-folds"
 SIGNALS = ("trust", "safety", "seen", "mattering")
 POLARITY = ("bad", "neutral", "good")
@@ -54,13 +59,16 @@ def sha256(path: Path) -> str:
     return file_sha256(path)
 
 
+def _source_hash(*objects, prefix: str = "") -> str:
+    import inspect
+    code = prefix + "".join(inspect.getsource(f) for f in objects)
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
 def code_hash() -> str:
     """SHA-256 of what decides a fold's numbers: the settings and the training code (so an
-    edit elsewhere in this script does not invalidate the caches)."""
-    import inspect
-    code = json.dumps(SETTINGS, sort_keys=True) + "".join(
-        inspect.getsource(f) for f in (Encoder, training_rows, scored_rows, label_matrix))
-    return hashlib.sha256(code.encode()).hexdigest()
+    edit elsewhere in this script does not invalidate the caches), as imported."""
+    return _HASHES["training"]
 
 
 def encoder_package() -> Path:
@@ -103,6 +111,23 @@ def training_rows(held_out: str | None) -> pd.DataFrame:
     return pd.concat([real, written], ignore_index=True)[["text", "polarity", *SIGNALS]]
 
 
+def pool_rows(held_out: str | None) -> pd.DataFrame:
+    """The teacher's unlabelled pool (``corpora/real/teacher_pool.csv``) less the held-out
+    source's texts: what a fold's encoder labels for the fast model to learn from."""
+    pool = pd.read_csv(POOL, dtype=str, keep_default_na=False)
+    return pool[pool["source"] != (held_out or "")].reset_index(drop=True)
+
+
+def pool_code_hash() -> str:
+    """SHA-256 of the code that picks a fold's pool texts, as imported."""
+    return _HASHES["pool"]
+
+
+def pool_inputs() -> dict[str, str]:
+    """What a fold's pool probabilities depend on beyond the fold's own inputs."""
+    return {**input_hashes(), "teacher_pool.csv": sha256(POOL), "pool code": pool_code_hash()}
+
+
 def scored_rows(held_out: str) -> pd.DataFrame:
     """Every real row a fold's probabilities are needed for: dev/test of the held-out
     source, dev of the others (thresholds)."""
@@ -122,6 +147,9 @@ class Encoder:
         self.torch = torch
         self.tok = AutoTokenizer.from_pretrained(str(model_dir))
         self.enc = AutoModel.from_pretrained(str(model_dir))
+        # seeded before the head is drawn: without it two runs of one fold differed (up to
+        # 0.47 in a probability, 269 of 9,170 decisions on booking-515k)
+        torch.manual_seed(SETTINGS["seed"])
         self.head = torch.nn.Linear(self.enc.config.hidden_size, 15)
         for p in self.enc.embeddings.parameters():
             p.requires_grad = False
@@ -229,19 +257,29 @@ def train_encoder(held_out: str | None, cache: Path, log) -> tuple[Encoder, pd.D
 
 def run_fold(src: str, cache: Path, log) -> None:
     t0 = time.time()
+    inputs, pool_in = input_hashes(), pool_inputs()  # the inputs as the run starts
     model, rows, _ = train_encoder(src, cache, log)
     scored = scored_rows(src)
     p = model.proba(scored["text"].tolist())
-    m = meta(src, len(rows), time.time() - t0)
+    m = {**meta(src, len(rows), time.time() - t0), "inputs": inputs}
     out = FOLDS / f"{src}.npz"
     atomic_savez(out, ids=scored["id"].to_numpy(dtype=str), proba=p.astype(np.float32),
                  meta=np.array(json.dumps(m)))
     manifest_path = FOLDS / "MANIFEST.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    t1 = time.time()
+    pool = pool_rows(src)
+    pool_out = FOLDS / f"{src}.pool.npz"
+    atomic_savez(pool_out, ids=pool["id"].to_numpy(dtype=str),
+                 proba=model.proba(pool["text"].tolist()).astype(np.float16))
     manifest[src] = {"file": out.name, "sha256": sha256(out), "inputs": m["inputs"],
-                     "seconds": m["seconds"], "train_rows": len(rows)}
+                     "seconds": m["seconds"], "train_rows": len(rows),
+                     "pool": {"file": pool_out.name, "sha256": sha256(pool_out),
+                              "inputs": pool_in, "rows": len(pool),
+                              "seconds": round(time.time() - t1)}}
     manifest_path.write_text(json.dumps(dict(sorted(manifest.items())), indent=2) + "\n")
-    log(f"{src}: {len(rows)} training rows, {len(scored)} rows scored, {m['seconds']} s")
+    log(f"{src}: {len(rows)} training rows, {len(scored)} rows scored, {m['seconds']} s; "
+        f"{len(pool)} pool texts labelled in {time.time() - t1:.0f} s")
 
 
 #: Fixed texts whose encoder probabilities the shipped file records, so a load can be checked
@@ -262,6 +300,7 @@ def run_ship(cache: Path, output: Path, fast_path: Path | None, log) -> None:
     from heartscore.thresholds import choose_label_thresholds
     from heartscore.training import TrainConfig
 
+    inputs = input_hashes()  # the inputs as the run starts
     model, rows, seconds = train_encoder(None, cache, log)
     fast = heartscore.load(fast_path)
     real = pd.read_csv(REAL, dtype=str, keep_default_na=False)
@@ -299,7 +338,7 @@ def run_ship(cache: Path, output: Path, fast_path: Path | None, log) -> None:
     record = {"format": FORMAT, "sha256": digest, "weights": WEIGHTS, "thresholds": thresholds,
               "fast_model": fast_record,
               "probes": {"texts": list(PROBES), "proba": model.proba(list(PROBES)).tolist()},
-              "card": card.to_dict(), "inputs": input_hashes()}
+              "card": card.to_dict(), "inputs": inputs}
     atomic_savez(output, **arrays, meta=np.array(json.dumps(record)))
     output.with_name(output.stem + ".card.json").write_text(
         json.dumps(card.to_dict(), indent=1) + "\n")
@@ -342,6 +381,12 @@ def main(argv: list[str] | None = None) -> int:
         run_fold(src, cache, log)
     return 0
 
+
+# Hashed once, at import: inspect reads the file as it is on disk when asked, so a hash taken
+# later would read an edit made during a run in place of the code that ran.
+_HASHES = {"training": _source_hash(Encoder, training_rows, scored_rows, label_matrix,
+                                    prefix=json.dumps(SETTINGS, sort_keys=True)),
+           "pool": _source_hash(pool_rows)}
 
 if __name__ == "__main__":
     sys.exit(main())

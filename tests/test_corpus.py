@@ -144,3 +144,20 @@ def test_base_rows_by_kind_never_hold_real_test_rows():
     held = load_base(exclude_sources=("booking-515k",))
     assert not (held["source"] == "booking-515k").any()
     assert (held["kind"] == "written").sum() == (base["kind"] == "written").sum()
+
+
+def test_teacher_rows_keep_the_most_confident_share_and_need_every_pool_text_labelled():
+    from heartscore.corpus import teacher_rows
+    pool = pd.DataFrame({"id": ["a", "b", "c", "d"], "source": ["s"] * 4,
+                         "text": ["one", "two", "three", "four"]})
+    labels = pd.DataFrame({"id": ["d", "c", "b", "a"], "polarity": ["good", "bad", "neutral",
+                                                                     "good"],
+                           **{s: [1.0, -1.0, 0.0, 0.0] for s in SIGNALS},
+                           "confidence": [0.9, 0.2, 0.6, 0.8]})
+    rows = teacher_rows(pool, labels, share=0.5)
+    assert sorted(rows["id"]) == ["a", "d"]  # the two most confident, labels by id
+    assert rows.set_index("id").loc["d", "polarity"] == "good"
+    assert rows["trust"].dtype.kind == "i" and set(rows["kind"]) == {"teacher"}
+    assert len(teacher_rows(pool, labels, share=1.0)) == 4
+    with pytest.raises(SchemaError, match="cover 3 of 4"):
+        teacher_rows(pool, labels.iloc[:3])

@@ -15,10 +15,13 @@ from .labels import DEFAULT_SCHEMA, LabelSchema
 from .resources import base_corpus_path
 
 __all__ = ["check_labeled", "labels_matrix", "corpus_path", "load_corpus", "file_sha256",
-           "load_base", "BASE_KINDS"]
+           "load_base", "teacher_rows", "BASE_KINDS", "TEACHER_SHARE"]
 
 #: The kinds of base rows ``--with-base`` mixes in (column ``kind`` of :func:`load_base`).
 BASE_KINDS = ("written", "real", "distant")
+#: Share of the teacher's pool labels kept as training rows: the ones it is most confident
+#: of (benchmarks/levers.py's teacher step; the lever is not in the shipped recipe).
+TEACHER_SHARE = 0.5
 
 
 def check_labeled(df: pd.DataFrame, schema: LabelSchema = DEFAULT_SCHEMA, *,
@@ -105,6 +108,24 @@ def load_corpus(path: str | os.PathLike | None = None) -> pd.DataFrame:
     for s in DEFAULT_SCHEMA.signals:
         df[s] = df[s].astype(int)
     return df
+
+
+def teacher_rows(pool: pd.DataFrame, labels: pd.DataFrame,
+                 share: float = TEACHER_SHARE) -> pd.DataFrame:
+    """Base rows of kind ``teacher`` for :func:`heartscore.training.train`'s ``base``
+    (weighted by ``TrainConfig.teacher_weight``): ``pool`` texts (``id``, ``source``,
+    ``text``) with the teacher's ``labels`` (``id``, polarity, the signals, ``confidence``),
+    the ``share`` it is most confident of (ties at the cut kept)."""
+    df = pool.merge(labels, on="id", how="inner", validate="one_to_one")
+    if len(df) != len(pool):
+        raise SchemaError(f"teacher labels cover {len(df)} of {len(pool)} pool texts; "
+                          "re-make them with the pool they label")
+    conf = df["confidence"].to_numpy(dtype=float)
+    keep = conf >= np.quantile(conf, 1 - share) if share < 1 else np.ones(len(df), bool)
+    df = df[keep].drop(columns=["confidence"]).reset_index(drop=True)
+    for s in DEFAULT_SCHEMA.signals:
+        df[s] = df[s].astype(int)
+    return df.assign(kind="teacher", split="train")
 
 
 def load_base(*, kinds: tuple[str, ...] = BASE_KINDS,

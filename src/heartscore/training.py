@@ -88,6 +88,9 @@ class TrainConfig:
     by_sentence: bool = True
     neutral_append: float = 0.5
     neutral_alone: float = 1.0
+    #: With ``with_base``: weight of a teacher row (a pool text labelled by the accurate
+    #: model, kind ``teacher`` in the base frame the caller passes; 0 leaves them out).
+    teacher_weight: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
@@ -219,7 +222,7 @@ def train(df: pd.DataFrame, config: TrainConfig | None = None, *, name: str = "h
         if "kind" not in base.columns:
             base = base.assign(kind="written")
         kind_weight = {"written": 1.0, "real": config.real_weight,
-                       "distant": config.distant_weight}
+                       "distant": config.distant_weight, "teacher": config.teacher_weight}
         base = base.assign(_weight=base["kind"].map(kind_weight).fillna(1.0))
         base = base[base["_weight"] > 0]
         bparts = split_frame(base, config)

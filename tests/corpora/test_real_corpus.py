@@ -162,3 +162,20 @@ def test_volume_sources_and_every_signal_label(real):
         for v in (1, -1):
             assert (real[s] == v).sum() >= 200, (s, v, int((real[s] == v).sum()))
     assert (real[SIGNALS] == 0).all(axis=1).mean() >= 0.20
+
+
+def test_teacher_pool_never_holds_a_labelled_review_a_test_text_or_airbnb(real):
+    """corpora/real/teacher_pool.csv (scripts/real/teacher_pool.py): unlabelled texts only,
+    masked, from reviews with no unit in real.csv, with their licence."""
+    pool = pd.read_csv(REAL / "teacher_pool.csv", dtype=str, keep_default_na=False)
+    assert list(pool.columns) == ["id", "source", "licence", "text"]
+    assert pool["id"].is_unique and (pool["text"].str.strip() != "").all()
+    assert set(pool["source"]) == set(SOURCES) - {"insideairbnb-albany"}
+    assert all(SOURCES[s][1] == lic for s, lic in zip(pool["source"], pool["licence"]))
+    review = lambda ids: {re.sub(r"(-(pos|neg))?(-u\d+)?$|_-_Q\d+.*$", "", i)  # noqa: E731
+                          for i in ids}
+    assert not review(pool["id"]) & review(real["source_id"]), "a labelled review in the pool"
+    norm = lambda s: set(s.str.lower().str.split().str.join(" "))  # noqa: E731
+    assert not norm(pool["text"]) & norm(real.loc[real["split"] == "test", "text"])
+    for name, pattern in (("e-mail", EMAIL), ("phone", PHONE), ("card", CARD), ("account", ACCOUNT)):
+        assert not pool["text"].str.contains(pattern).any(), f"unmasked {name}"
