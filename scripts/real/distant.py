@@ -31,6 +31,7 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -79,27 +80,38 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+def used_reviews(real: pd.DataFrame) -> set[str]:
+    """The reviews (:func:`_review_key`) with a unit in the labelled corpus ``real``."""
+    return {_review_key(s) for s in real["source_id"]}
+
+
+def unused_records(path: Path, used: set[str]) -> Iterator[dict]:
+    """The records of one pool file whose review is not in ``used``."""
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            sid = rec["id"]
+            if rec["source"] == "booking-515k":
+                sid = re.sub(r"-(pos|neg)$", "", sid)
+            if _review_key(sid) not in used:
+                yield rec
+
+
 def build(pool: Path, real: pd.DataFrame) -> pd.DataFrame:
     """Distant rows from every pool file, less every review with a unit in ``real``."""
-    used = {_review_key(s) for s in real["source_id"]}
+    used = used_reviews(real)
     # short texts recur across reviews ("Nothing bad to say"): never one equal to a test text
     test_texts = {_norm(t) for t in real.loc[real["split"] == "test", "text"]}
     rows = []
     for path in sorted(pool.glob("*.jsonl")):
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                rec = json.loads(line)
-                sid = rec["id"]
-                if rec["source"] == "booking-515k":
-                    sid = re.sub(r"-(pos|neg)$", "", sid)
-                if (_review_key(sid) in used or not rec["text"].strip()
-                        or _norm(rec["text"]) in test_texts):
-                    continue
-                lab = _label(rec)
-                if lab:
-                    rows.append({"id": rec["id"], "source": rec["source"],
-                                 "licence": rec["licence"], "text": rec["text"],
-                                 "polarity": lab})
+        for rec in unused_records(path, used):
+            if not rec["text"].strip() or _norm(rec["text"]) in test_texts:
+                continue
+            lab = _label(rec)
+            if lab:
+                rows.append({"id": rec["id"], "source": rec["source"],
+                             "licence": rec["licence"], "text": rec["text"],
+                             "polarity": lab})
     df = pd.DataFrame(rows)
     parts = []
     for _, g in df.groupby("source", sort=True):
@@ -108,18 +120,26 @@ def build(pool: Path, real: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts).sort_values("id", kind="stable").reset_index(drop=True)
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def write_cli(argv: list[str] | None, doc: str, build: Callable[[Path, pd.DataFrame],
+                                                                pd.DataFrame],
+              default_out: Path, summary: Callable[[pd.DataFrame], str]) -> int:
+    """The command line of a script that builds a table from the pool and ``real.csv``."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("--realdata", default=str(DEFAULT_POOL))
-    ap.add_argument("-o", "--output", default=str(DEFAULT_OUT))
+    ap.add_argument("-o", "--output", default=str(default_out))
     args = ap.parse_args(argv)
     real = pd.read_csv(REAL, dtype=str, keep_default_na=False)
     df = build(Path(args.realdata), real)
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(out, index=False)
-    print(df.groupby(["source", "polarity"]).size().unstack().to_string(), file=sys.stderr)
+    print(summary(df), file=sys.stderr)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return write_cli(argv, __doc__, build, DEFAULT_OUT, lambda df: df.groupby(
+        ["source", "polarity"]).size().unstack().to_string())
 
 
 if __name__ == "__main__":

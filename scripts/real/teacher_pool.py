@@ -17,22 +17,17 @@ labels are never stored here: each fold's encoder labels it (``train_accurate.py
 """
 from __future__ import annotations
 
-import argparse
-import json
 import random
-import re
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from distant import _norm, _review_key  # noqa: E402
+from distant import _norm, unused_records, used_reviews, write_cli  # noqa: E402
 from draw import mask, units_of  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-REAL = ROOT / "corpora" / "real" / "real.csv"
-DEFAULT_POOL = ROOT.parent / "shared" / "realdata"
 DEFAULT_OUT = ROOT / "corpora" / "real" / "teacher_pool.csv"
 PER_SOURCE = 2000
 LEFT_OUT = ("insideairbnb-albany",)  # data policy: at most 1,500 texts in the repository
@@ -40,22 +35,13 @@ LEFT_OUT = ("insideairbnb-albany",)  # data policy: at most 1,500 texts in the r
 
 def build(pool: Path, real: pd.DataFrame, per_source: int = PER_SOURCE) -> pd.DataFrame:
     """``per_source`` unlabelled units per source, never of a review with a unit in ``real``."""
-    used = {_review_key(s) for s in real["source_id"]}
+    used = used_reviews(real)
     test_texts = {_norm(t) for t in real.loc[real["split"] == "test", "text"]}
     rows = []
     for path in sorted(pool.glob("*.jsonl")):
-        records = []
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                rec = json.loads(line)
-                sid = rec["id"]
-                if rec["source"] in LEFT_OUT:
-                    break
-                if rec["source"] == "booking-515k":
-                    sid = re.sub(r"-(pos|neg)$", "", sid)
-                if _review_key(sid) in used or len(rec["text"].split()) < 3:
-                    continue
-                records.append(rec)
+        if path.stem in LEFT_OUT:
+            continue
+        records = [r for r in unused_records(path, used) if len(r["text"].split()) >= 3]
         rng = random.Random(f"teacher-{path.stem}")
         for rec in rng.sample(records, min(per_source, len(records))):
             units = [u for u in units_of(rec["text"], rec["source"]) if u.strip()]
@@ -71,17 +57,8 @@ def build(pool: Path, real: pd.DataFrame, per_source: int = PER_SOURCE) -> pd.Da
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--realdata", default=str(DEFAULT_POOL))
-    ap.add_argument("-o", "--output", default=str(DEFAULT_OUT))
-    args = ap.parse_args(argv)
-    real = pd.read_csv(REAL, dtype=str, keep_default_na=False)
-    df = build(Path(args.realdata), real)
-    out = Path(args.output)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(out, index=False)
-    print(df["source"].value_counts().sort_index().to_string(), file=sys.stderr)
-    return 0
+    return write_cli(argv, __doc__, build, DEFAULT_OUT,
+                     lambda df: df["source"].value_counts().sort_index().to_string())
 
 
 if __name__ == "__main__":
