@@ -18,6 +18,10 @@ fine-tuned encoder probabilities are cached in ``models/accurate-folds`` (writte
 ``scripts/train_accurate.py --folds``, ~38 min on 2 idle cores; checked against the
 corpora's SHA-256 and each file's own): the fold's fast model and encoder blended with
 ``heartscore.accurate.WEIGHTS``, thresholds on the same dev rows; also the encoder alone.
+With ``TrainConfig.teacher_weight > 0`` (the lever table's teacher step, not the shipped
+recipe) each fold's fast model is trained again with the teacher pool's texts its fold's
+accurate model is most confident of (the pool's encoder probabilities are cached beside the
+fold's).
 
 Test rows are scored once per run, after every choice is made; each written run adds one
 to the test-read count kept in ``models/real_eval.json``; the table is also drawn as
@@ -220,7 +224,7 @@ def run(sources: list[str] | None, n_boot: int, on: str = "test",
                 raise SystemExit(f"error: teacher_weight > 0 needs the encoder fold: {cache}")
             dev = company[company["split"] == "dev"]
             teacher = fold_teacher_rows(model, src, dev, fold_probabilities(model, cache, dev),
-                                   config.neutral_cap)
+                                        config.neutral_cap)
             model = train(company[["text", "polarity", *CORE_SIGNALS, "split"]].copy(),
                           config, name=f"loso-without-{src}",
                           base=pd.concat([base, teacher], ignore_index=True))
