@@ -15,7 +15,7 @@ out; the table says how many each macro covers. The pooled row covers all 8 labe
 
 The accurate model (``heartscore.load("accurate")``) is scored beside it when every fold's
 fine-tuned encoder probabilities are cached in ``models/accurate-folds`` (written by
-``scripts/train_accurate.py --folds``, ~38 min on 2 idle cores; checked against the
+``scripts/train_accurate.py --folds``, ~45 min on 2 idle cores; checked against the
 corpora's SHA-256 and each file's own): the fold's fast model and encoder blended with
 ``heartscore.accurate.WEIGHTS``, thresholds on the same dev rows; also the encoder alone.
 With ``TrainConfig.teacher_weight > 0`` (the lever table's teacher step, not the shipped
