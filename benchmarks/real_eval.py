@@ -59,8 +59,8 @@ from heartscore.thresholds import choose_label_thresholds, decide
 from heartscore.training import TrainConfig, train
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-from train_accurate import (POOL, code_hash, encoder_package,  # noqa: E402  (no torch needed)
-                            pool_rows, pool_code_hash)
+from train_accurate import (code_hash, encoder_package,  # noqa: E402  (no torch needed)
+                            pool_only_inputs, pool_rows)
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "corpora" / "real" / "real.csv"
@@ -87,22 +87,35 @@ def accurate_inputs() -> dict[str, str]:
     return now
 
 
+def _cache(src: str, what: str, extra: dict[str, str] | None = None) -> Path | str:
+    """Fold ``src``'s cached file of ``what`` ("fold" or "pool") if its manifest entry's
+    inputs match the ones here (plus ``extra``) and the file its SHA-256, else why not."""
+    manifest = FOLDS / "MANIFEST.json"
+    entry = json.loads(manifest.read_text()).get(src) if manifest.exists() else None
+    if entry is not None and what == "pool":
+        entry = entry.get("pool")
+    path = FOLDS / (f"{src}.npz" if what == "fold" else f"{src}.pool.npz")
+    name = "encoder fold" if what == "fold" else "teacher pool"
+    if entry is None or not path.exists():
+        return f"no cached {name} for {src} (python scripts/train_accurate.py --fold {src})"
+    now = {**accurate_inputs(), **(extra or {})}
+    stale = [k for k, v in now.items() if entry["inputs"].get(k) != v]
+    if stale:
+        return (f"the cached {name} for {src} was made with another {', '.join(stale)}; "
+                f"rebuild it: python scripts/train_accurate.py --fold {src}")
+    if file_sha256(path) != entry["sha256"]:
+        return f"{path.name} does not match its SHA-256 in MANIFEST.json; rebuild it"
+    return path
+
+
 def accurate_fold(src: str) -> tuple[dict[str, int], np.ndarray] | str:
     """The fine-tuned encoder's cached probabilities for fold ``src`` (written by
     scripts/train_accurate.py) as (row id → index, (n, 5, 3) array), or why they cannot be
     used: missing, or made from other corpora, training code or encoder than the ones here,
     or altered."""
-    manifest = FOLDS / "MANIFEST.json"
-    entry = json.loads(manifest.read_text()).get(src) if manifest.exists() else None
-    path = FOLDS / f"{src}.npz"
-    if entry is None or not path.exists():
-        return f"no cached encoder fold for {src} (python scripts/train_accurate.py --fold {src})"
-    stale = [k for k, v in accurate_inputs().items() if entry["inputs"].get(k) != v]
-    if stale:
-        return (f"the cached encoder fold for {src} was made with another {', '.join(stale)}; "
-                f"rebuild it: python scripts/train_accurate.py --fold {src}")
-    if file_sha256(path) != entry["sha256"]:
-        return f"{path.name} does not match its SHA-256 in MANIFEST.json; rebuild it"
+    path = _cache(src, "fold")
+    if isinstance(path, str):
+        return path
     with np.load(path, allow_pickle=False) as z:
         ids, proba = z["ids"], z["proba"]
     return {i: k for k, i in enumerate(ids.tolist())}, proba
@@ -112,19 +125,9 @@ def accurate_pool(src: str) -> tuple[pd.DataFrame, np.ndarray] | str:
     """The teacher pool of fold ``src`` (``corpora/real/teacher_pool.csv`` less ``src``'s
     texts) with its fine-tuned encoder's cached probabilities (written with the fold by
     scripts/train_accurate.py), or why they cannot be used."""
-    entry = json.loads((FOLDS / "MANIFEST.json").read_text()).get(src, {}).get("pool") \
-        if (FOLDS / "MANIFEST.json").exists() else None
-    path = FOLDS / f"{src}.pool.npz"
-    if entry is None or not path.exists():
-        return f"no cached teacher pool for {src} (python scripts/train_accurate.py --fold {src})"
-    now = {**accurate_inputs(), "teacher_pool.csv": file_sha256(POOL),
-           "pool code": pool_code_hash()}
-    stale = [k for k, v in now.items() if entry["inputs"].get(k) != v]
-    if stale:
-        return (f"the cached teacher pool for {src} was made with another {', '.join(stale)}; "
-                f"rebuild it: python scripts/train_accurate.py --fold {src}")
-    if file_sha256(path) != entry["sha256"]:
-        return f"{path.name} does not match its SHA-256 in MANIFEST.json; rebuild it"
+    path = _cache(src, "pool", pool_only_inputs())
+    if isinstance(path, str):
+        return path
     pool = pool_rows(src)
     with np.load(path, allow_pickle=False) as z:
         if z["ids"].tolist() != pool["id"].tolist():
@@ -214,21 +217,20 @@ def run(sources: list[str] | None, n_boot: int, on: str = "test",
     started = time.time()
     for src in sources:
         company = real[(real["source"] != src) & real["split"].isin(["train", "dev"])]
+        labelled = company[["text", "polarity", *CORE_SIGNALS, "split"]]
+        dev = company[company["split"] == "dev"]
+        cache = accurate_fold(src)
         t0 = time.time()
         base = load_base(kinds=("written", "distant"), exclude_sources=(src,))
-        model = train(company[["text", "polarity", *CORE_SIGNALS, "split"]].copy(), config,
-                      name=f"loso-without-{src}", base=base)
+        model = train(labelled.copy(), config, name=f"loso-without-{src}", base=base)
         if config.teacher_weight > 0:  # the fold's accurate model labels the pool; retrain
-            cache = accurate_fold(src)
             if isinstance(cache, str):
                 raise SystemExit(f"error: teacher_weight > 0 needs the encoder fold: {cache}")
-            dev = company[company["split"] == "dev"]
             teacher = fold_teacher_rows(model, src, dev, fold_probabilities(model, cache, dev),
                                         config.neutral_cap)
-            model = train(company[["text", "polarity", *CORE_SIGNALS, "split"]].copy(),
-                          config, name=f"loso-without-{src}",
+            model = train(labelled.copy(), config, name=f"loso-without-{src}",
                           base=pd.concat([base, teacher], ignore_index=True))
-        band = tune_vader(company[company["split"] == "dev"])
+        band = tune_vader(dev)
         train_s = time.time() - t0
         # every choice is made: now, and only now, the held-out source's test rows
         test = real[(real["source"] == src) & (real["split"] == on)].reset_index(drop=True)
@@ -236,12 +238,10 @@ def run(sources: list[str] | None, n_boot: int, on: str = "test",
         ours, old = predictions(model, texts), predictions(shipped, texts)
         vader = vader_frame(vader_labels(vader_compound(texts), band))
         rnd = (test["drawn"] == "random").to_numpy()
-        cache = accurate_fold(src)
         if isinstance(cache, str):
             print(f"{src}: accurate model left out: {cache}", file=sys.stderr)
             acc = enc = None
         else:
-            dev = company[company["split"] == "dev"]
             dev_p, test_p = fold_probabilities(model, cache, dev), fold_probabilities(
                 model, cache, test)
             if folds is not None:

