@@ -86,7 +86,10 @@ SCRATCH: list[dict] = [
      "after": "2%: polarity 0.628, neutral 5.5%; 1%: 0.607, 3.2%"},
     {"lever": "confidence learned on dev (logistic model of 'all five right' from the "
               "chosen probabilities, margins, length)",
-     "before": "ranking ratio 1.65", "after": "ranking ratio 1.69"},
+     "before": "ranking ratio 1.65", "after": "ranking ratio 1.69. Again on the shipped "
+     "recipe (2026-12-07, dev rows; the mean of the chosen probabilities 1.69): their "
+     "geometric mean 1.69, minimum 1.65, negative entropy 1.71, learned on the other sources' "
+     "dev rows (logistic or gradient-boosted, with length) 1.66-1.71"},
     {"lever": "all-MiniLM-L6-v2 fine-tuned (2 epochs, five heads, CPU, 27-28 min a fold) on "
               "two folds only: nhs held out (4,775 train rows), booking held out (4,985)",
      "before": "the n-gram/cue model: nhs signals 0.528, polarity 0.656; booking 0.548, 0.667",
@@ -163,6 +166,14 @@ SCRATCH: list[dict] = [
               "nhs-fft-pxtextmining's polarity 0.699 -> 0.548: its short neutral answers "
               "turn polar); 30%: 0.531, 0.622, 6.6%. Polarity paid more for each point of "
               "neutral than under the 2% cap above; not kept"},
+    {"lever": "the signal heads with balanced class weights (scikit-learn's "
+              "class_weight='balanced': each class weighted by its inverse frequency; "
+              "polarity's head unchanged), alone and with cue weight 4; on the held-out "
+              "sources' dev and train rows (real_eval.py --on dev,train, 4,861 rows)",
+     "before": "signals: dev 0.536; dev and train 0.525",
+     "after": "alone: dev +0.004 [-0.008, +0.017], train +0.010 [+0.002, +0.019], both "
+              "+0.008 [+0.001, +0.016]; with cue weight 4: both +0.001 [-0.006, +0.010]. "
+              "Polarity unchanged. Two small gains that cancel when stacked: not adopted"},
 ]
 
 
