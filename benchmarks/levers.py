@@ -213,7 +213,9 @@ def run_step(k: int) -> None:
 def combine(n_boot: int) -> dict:
     """The lever table from the kept step runs."""
     import pandas as pd
-    rows, before = [], None
+    # the last kept step's predictions and row: a step not kept is undone, so the next one
+    # is measured against the last kept step
+    rows, before, before_row = [], None, None
     for k, (lever, change) in enumerate(STEPS):
         if not (CACHE / f"step{k}.csv").exists():  # a step whose run was not completed
             rows.append({"lever": lever, "settings": change, "kept": k in KEPT,
@@ -239,13 +241,13 @@ def combine(n_boot: int) -> dict:
             else:
                 d, lo, hi = macro_f1_difference_interval(t, hits(before, what), p,
                                                          n_boot=n_boot)
-                prev = [r for r in rows if r["measured"] and r["kept"]][-1][what]["after"]
+                prev = before_row[what]["after"]
                 row[what] = {"before": prev, "after": round(prev + d, 4),
                              "change": round(d, 4), "ci_low": round(lo, 4),
                              "ci_high": round(hi, 4)}
         rows.append(row)
-        if k in KEPT:  # a step not kept is undone: the next one is measured against the last kept
-            before = pred
+        if k in KEPT:
+            before, before_row = pred, row
     return {"date": date.today().isoformat(), "scored_split": "dev",
             "dev_rows": int(len(gold)), "bootstrap": n_boot, "steps": rows,
             "recipe": step_config(max(KEPT)).to_dict(), "scratch": SCRATCH}
