@@ -55,6 +55,18 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     return df if out is None else out
 
 
+def has_blank_line_cell(df: pd.DataFrame) -> bool:
+    """Whether ``df`` has one column and a text cell of whitespace only: written unquoted,
+    its line would look blank to a reader, which skips it (a lost row)."""
+    if len(df.columns) != 1 or df.columns[0] not in text_columns(df):
+        return False
+    col = df[df.columns[0]]
+    try:
+        return bool((col.str.strip().eq("") & col.str.len().gt(0)).fillna(False).any())
+    except AttributeError:
+        return False
+
+
 def has_carriage_return(df: pd.DataFrame) -> bool:
     """Whether a column name or a text cell of ``df`` holds a carriage return."""
     if any("\r" in str(c) for c in df.columns):

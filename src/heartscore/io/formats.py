@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .cells import FORMULA_STARTS, has_carriage_return, neutralise_formulas
+from .cells import FORMULA_STARTS, has_blank_line_cell, has_carriage_return, neutralise_formulas
 from .excel import XlsxWriter, join_xlsx, read_xlsx
 
 __all__ = ["Format", "FORMATS", "EXTENSIONS", "FORMULA_STARTS", "neutralise_formulas",
@@ -164,12 +164,14 @@ class _DelimitedWriter(_TextWriter):
     """CSV/TSV rows end in ``\\n`` and fields are quoted when they hold the delimiter, a
     quote or a line feed (pandas' minimal quoting). Python's csv module does not quote a bare
     carriage return in that mode, and readers would split the row there, so a chunk holding
-    one is written with every field quoted (still the same table for any CSV reader)."""
+    one is written with every field quoted (still the same table for any CSV reader), as is
+    a one-column chunk with a whitespace-only cell, whose line a reader would skip as blank."""
 
     sep = ","
 
     def _write(self, df: pd.DataFrame) -> None:
-        quoting = csv.QUOTE_ALL if has_carriage_return(df) else csv.QUOTE_MINIMAL
+        full = has_carriage_return(df) or has_blank_line_cell(df)
+        quoting = csv.QUOTE_ALL if full else csv.QUOTE_MINIMAL
         df.to_csv(self._fh, sep=self.sep, index=False, header=self._first, quoting=quoting,
                   lineterminator="\n")
 
