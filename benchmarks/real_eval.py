@@ -17,7 +17,8 @@ The accurate model (``heartscore.load("accurate")``) is scored beside it when ev
 fine-tuned encoder probabilities are cached in ``models/accurate-folds`` (written by
 ``scripts/train_accurate.py --folds``, ~45 min on 2 idle cores; checked against the
 corpora's SHA-256 and each file's own): the fold's fast model and encoder blended with
-``heartscore.accurate.WEIGHTS``, thresholds on the same dev rows; also the encoder alone.
+``heartscore.accurate.WEIGHTS`` sentence by sentence and pooled, as the shipped accurate
+model reads, thresholds on the same dev rows; also the encoder alone.
 With ``TrainConfig.teacher_weight > 0`` (the lever table's teacher step, not the shipped
 recipe) each fold's fast model is trained again with the teacher pool's texts its fold's
 accurate model is most confident of (the pool's encoder probabilities are cached beside the
@@ -29,8 +30,7 @@ to the test-read count kept in ``models/real_eval.json``; the table is also draw
 source's *dev* rows instead: the figure to choose features, weights and thresholds by
 (it never reads a test row). ``--on dev,train`` adds the held-out source's train rows, which
 its fold never sees either: 4,861 rows instead of 1,334, for a lever whose effect on dev
-rows alone is within their noise (the accurate model is left out: its folds hold no
-probabilities for train rows). ``--write`` also rewrites the table in
+rows alone is within their noise. ``--write`` also rewrites the table in
 README.md between ``<!-- real-eval:start -->`` and ``<!-- real-eval:end -->``.
 """
 from __future__ import annotations
@@ -52,13 +52,13 @@ import pandas as pd
 import heartscore
 from heartscore.analysis.validation import (MIN_SUPPORT, compare, confidence_ranking, hits,
                                             prediction_frame, predictions)
-from heartscore.accurate import WEIGHTS, as_label_dict, blend
+from heartscore.accurate import WEIGHTS, as_label_dict, blend, pooled_labels, sentence_proba
 from heartscore.corpus import file_sha256, labels_matrix, load_base, teacher_rows
 from heartscore.errors import ModelCompatibilityError
 from heartscore.evaluation import macro_f1_difference_interval
 from heartscore.labels import CORE_SIGNALS, DEFAULT_SCHEMA
 from heartscore.results import result_columns
-from heartscore.thresholds import choose_label_thresholds, decide
+from heartscore.pooling import choose_pooled_thresholds
 from heartscore.training import TrainConfig, train
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
@@ -111,17 +111,21 @@ def _cache(src: str, what: str, extra: dict[str, str] | None = None) -> Path | s
     return path
 
 
-def accurate_fold(src: str) -> tuple[dict[str, int], np.ndarray] | str:
+def accurate_fold(src: str) -> tuple | str:
     """The fine-tuned encoder's cached probabilities for fold ``src`` (written by
-    scripts/train_accurate.py) as (row id → index, (n, 5, 3) array), or why they cannot be
-    used: missing, or made from other corpora, training code or encoder than the ones here,
-    or altered."""
+    scripts/train_accurate.py) as (row id → index, (n, 5, 3) per text, each row's first
+    sentence and the end as (n + 1,) offsets, (sentences, 5, 3) per sentence), or why they
+    cannot be used: missing, or made from other corpora, training code or encoder than the
+    ones here, or altered."""
     path = _cache(src, "fold")
     if isinstance(path, str):
         return path
     with np.load(path, allow_pickle=False) as z:
-        ids, proba = z["ids"], z["proba"]
-    return {i: k for k, i in enumerate(ids.tolist())}, proba
+        if "unit_proba" not in z.files:
+            return f"{path.name} holds no sentence probabilities; rebuild it"
+        ids, proba, owner, units = z["ids"], z["proba"], z["unit_owner"], z["unit_proba"]
+    starts = np.searchsorted(owner, np.arange(len(ids) + 1))
+    return {i: k for k, i in enumerate(ids.tolist())}, proba, starts, units
 
 
 def accurate_pool(src: str) -> tuple[pd.DataFrame, np.ndarray] | str:
@@ -141,38 +145,59 @@ def accurate_pool(src: str) -> tuple[pd.DataFrame, np.ndarray] | str:
 def fold_teacher_rows(model, src: str, dev: pd.DataFrame, dev_p: tuple,
                       neutral_cap: float | None) -> pd.DataFrame:
     """Fold ``src``'s teacher rows: its pool texts labelled by the fold's accurate model
-    (``model`` blended with the fold's encoder, thresholds on the other sources' dev rows),
-    the share it is most confident of (:func:`heartscore.corpus.teacher_rows`)."""
+    (``model`` blended with the fold's encoder, thresholds on the other sources' dev rows,
+    ``dev_p`` from :func:`fold_text_probabilities`: the pool's encoder probabilities are of
+    whole texts), the share it is most confident of (:func:`heartscore.corpus.teacher_rows`)."""
     got = accurate_pool(src)
     if isinstance(got, str):
         raise SystemExit(f"error: teacher_weight > 0 needs the teacher pool: {got}")
     pool, enc = got
     fast = model.scorer.predict_detailed(pool["text"].tolist(), evidence=False).proba
-    labels = blended_predictions(dev, dev_p, pool, (fast, as_label_dict(enc, DEFAULT_SCHEMA)),
+    labels = blended_predictions(dev, dev_p, pool, (np.arange(len(pool)), fast,
+                                                    as_label_dict(enc, DEFAULT_SCHEMA)),
                                  neutral_cap)
     return teacher_rows(pool[["id", "source", "text"]], labels.assign(id=pool["id"]))
 
 
-def fold_probabilities(model, cache: tuple[dict[str, int], np.ndarray],
-                       rows: pd.DataFrame) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """The fold's fast model's and its encoder's (cached) probabilities on ``rows``."""
-    index, proba = cache
+def fold_probabilities(model, cache: tuple, rows: pd.DataFrame
+                       ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """``rows`` read as the accurate model reads them: (row of each sentence, the fold's
+    fast model's and its encoder's (cached) probabilities per sentence)."""
+    index, _, starts, units = cache
+    owner, fast, _ = sentence_proba(model.scorer, rows["text"].tolist())
+    at = np.array([index[i] for i in rows["id"]], dtype=np.int64)
+    counts = starts[at + 1] - starts[at]
+    if not np.array_equal(counts, np.bincount(owner, minlength=len(rows))):
+        raise SystemExit("error: the cached encoder fold cut these texts into other sentences "
+                         "than the fast model does; rebuild it (scripts/train_accurate.py)")
+    take = np.concatenate([np.arange(starts[k], starts[k + 1]) for k in at]) if len(at) else []
+    return owner, fast, as_label_dict(units[np.asarray(take, dtype=np.int64)], DEFAULT_SCHEMA)
+
+
+def fold_text_probabilities(model, cache: tuple, rows: pd.DataFrame
+                            ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """As :func:`fold_probabilities` with each text one unit, read whole (for the teacher,
+    whose pool probabilities are of whole texts)."""
+    index, proba = cache[:2]
     fast = model.scorer.predict_detailed(rows["text"].tolist(), evidence=False).proba
-    return fast, as_label_dict(proba[[index[i] for i in rows["id"]]], DEFAULT_SCHEMA)
+    return (np.arange(len(rows)), fast,
+            as_label_dict(proba[[index[i] for i in rows["id"]]], DEFAULT_SCHEMA))
 
 
 def blended_predictions(dev: pd.DataFrame, dev_p: tuple, test: pd.DataFrame, test_p: tuple,
                         neutral_cap: float | None,
                         weights: float | dict[str, float] = WEIGHTS) -> pd.DataFrame:
-    """One fold's accurate model: fast and encoder probabilities blended with ``weights``,
-    thresholds chosen on the other sources' dev rows (``dev``), applied to ``test``.
-    ``weights=0``: the encoder alone (for the lever table)."""
+    """One fold's accurate model: per unit, fast and encoder probabilities blended with
+    ``weights`` and pooled (``*_p``: (unit owner, fast, encoder) probabilities), thresholds
+    chosen under the pooled rule on the other sources' dev rows (``dev``), applied to
+    ``test``. ``weights=0``: the encoder alone (for the lever table)."""
     schema = DEFAULT_SCHEMA
-    thresholds = choose_label_thresholds(schema, labels_matrix(dev, schema),
-                                         blend(*dev_p, weights), neutral_cap=neutral_cap)
-    p = blend(*test_p, weights)
-    labels = {label: np.array(schema.classes(label), dtype=object)[
-        decide(label, p[label], thresholds.get(label))] for label in schema.labels}
+    owner, fast, enc = dev_p
+    thresholds = choose_pooled_thresholds(schema, labels_matrix(dev, schema),
+                                          blend(fast, enc, weights), owner,
+                                          neutral_cap=neutral_cap)
+    owner, fast, enc = test_p
+    p, labels = pooled_labels(blend(fast, enc, weights), owner, len(test), thresholds, schema)
     return prediction_frame(result_columns(test["text"].tolist(), p, labels, None, schema))
 
 
@@ -231,7 +256,8 @@ def run(sources: list[str] | None, n_boot: int, on: str = "test",
         if config.teacher_weight > 0:  # the fold's accurate model labels the pool; retrain
             if isinstance(cache, str):
                 raise SystemExit(f"error: teacher_weight > 0 needs the encoder fold: {cache}")
-            teacher = fold_teacher_rows(model, src, dev, fold_probabilities(model, cache, dev),
+            teacher = fold_teacher_rows(model, src, dev,
+                                        fold_text_probabilities(model, cache, dev),
                                         config.neutral_cap)
             model = train(labelled.copy(), config, name=f"loso-without-{src}",
                           base=pd.concat([base, teacher], ignore_index=True))
@@ -244,7 +270,7 @@ def run(sources: list[str] | None, n_boot: int, on: str = "test",
         vader = vader_frame(vader_labels(vader_compound(texts), band))
         rnd = (test["drawn"] == "random").to_numpy()
         if not isinstance(cache, str) and not set(test["id"]) <= cache[0].keys():
-            cache = "its encoder fold holds dev and test rows only, not every scored row"
+            cache = "its encoder fold holds no probabilities for some scored rows; rebuild it"
         if isinstance(cache, str):
             print(f"{src}: accurate model left out: {cache}", file=sys.stderr)
             acc = enc = None

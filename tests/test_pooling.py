@@ -12,7 +12,7 @@ import heartscore
 from heartscore.augment import neutral_sentences, with_neutral_sentences
 from heartscore.labels import DEFAULT_SCHEMA
 from heartscore.pooling import choose_pooled_thresholds, pool
-from heartscore.preprocess import sentences
+from heartscore.preprocess import sentences, unit_texts
 from heartscore.thresholds import decide
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,6 +104,19 @@ def test_sentences_follow_spacys_sentencizer_and_drop_wordless_ones(model):
             assert starts == [i for i, g in enumerate(guess) if g and i > 0]
     # "Fine. !!": the "!!" sentence has no word, so the text stays one unit, whole
     assert (units.token_unit[bounds[4]:bounds[5]] == 6).all()
+
+
+def test_unit_texts_are_the_sentences_as_cut(model):
+    texts = ["  Great stay!! We arrived at 7pm.\n\nStaff were rude.  ", "", "One sentence only",
+             "Fine. !!", "Bad. (Very.) Awful!"]
+    docs = model.scorer.to_docs(texts)
+    units = sentences(docs)
+    got = unit_texts(docs, units)
+    assert len(got) == units.n_units
+    assert got == ["Great stay!!", "We arrived at 7pm.", "Staff were rude.", "",
+                   "One sentence only", "Fine. !!", "Bad. (", "Very.)", "Awful!"]  # (spaCy's cut)
+    for k, u in zip(units.owner, got):  # each a piece of its own text
+        assert u in texts[k]
 
 
 def test_evidence_of_a_later_sentence_points_into_the_whole_text(model):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -21,8 +22,11 @@ SOURCES = sorted(set(pd.read_csv(ROOT / "corpora" / "real" / "real.csv", usecols
 def test_each_fold_cache_matches_the_inputs_here(source):
     fold = real_eval.accurate_fold(source)
     assert not isinstance(fold, str), fold
-    index, proba = fold
+    index, proba, starts, units = fold
     assert proba.shape == (len(index), 5, 3)
+    # every row has its sentences, in row order
+    assert starts[0] == 0 and (np.diff(starts) >= 1).all()
+    assert units.shape == (starts[-1], 5, 3)
     pool = real_eval.accurate_pool(source)
     assert not isinstance(pool, str), pool
     texts, enc = pool

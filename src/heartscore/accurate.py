@@ -3,17 +3,21 @@ encoder's, decided with thresholds chosen on the real dev rows.
 
 The encoder (``all-MiniLM-L6-v2``, Apache-2.0) reads meaning the fast model's n-grams and
 cues miss; the fast model keeps what the encoder is weak at (the four signals) and gives the
-evidence spans. Both see every text; their class probabilities are averaged per label
-(:func:`blend`, weights per label group) and decided by
-:func:`heartscore.thresholds.decide` with the accurate model's own thresholds. Same
-outputs as the fast model.
+evidence spans. Both read every sentence of a text on its own
+(:func:`heartscore.preprocess.sentences`, as the fast model does); their class probabilities
+are averaged per sentence and label (:func:`blend`, weights per label group), and the
+sentences are pooled into the text's probabilities and decision by
+:func:`heartscore.pooling.pool` with the accurate model's own thresholds (chosen under that
+rule by :func:`heartscore.pooling.choose_pooled_thresholds`). So a neutral sentence appended
+to a text, decided neutral on its own, leaves the text's labels as they were. With a fast
+model that reads texts whole, each text is one unit. Same outputs as the fast model.
 
 This module is importable without torch; :mod:`heartscore.encoder` (which needs the
 ``accurate`` extra) runs the encoder.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,13 +25,16 @@ import numpy as np
 
 from .errors import InputError, ModelCompatibilityError
 from .labels import DEFAULT_SCHEMA, LabelSchema
+from .pooling import pool
+from .preprocess import Sentences, sentences, unit_texts
 from .scorer import Scorer, ScoringMixin
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["WEIGHTS", "FORMAT", "blend", "as_label_dict", "weights_sha256", "model_sha256",
-           "AccurateScorer", "read_accurate", "load_accurate"]
+__all__ = ["WEIGHTS", "FORMAT", "blend", "as_label_dict", "sentence_proba", "pooled_labels",
+           "weights_sha256", "model_sha256", "AccurateScorer", "read_accurate",
+           "load_accurate"]
 
 #: The fast model's share of the average, for polarity and for the four signals: chosen on
 #: the held-out sources' dev rows by benchmarks/accurate_weights.py.
@@ -55,6 +62,40 @@ def blend(fast: Mapping[str, np.ndarray], encoder: Mapping[str, np.ndarray],
             for label in fast}
 
 
+def sentence_proba(fast: ScoringMixin, texts: Sequence[str]
+                   ) -> tuple[np.ndarray, dict[str, np.ndarray], list[str]]:
+    """The units the accurate model reads ``texts`` by, with the fast model's probabilities
+    of each: (text index of each unit, ``{label: (units, classes)}``, the units' texts).
+    Units are sentences when the fast model reads sentences, else whole texts. For choosing
+    the accurate thresholds on dev rows (``scripts/train_accurate.py``,
+    ``benchmarks/real_eval.py``) exactly as :class:`AccurateScorer` reads."""
+    docs = fast.to_docs(list(texts))
+    units = sentences(docs) if fast._reads_sentences() else None
+    proba, _ = fast._unit_proba(docs, units)
+    return _owner(docs, units), proba, _texts(docs, units)
+
+
+def pooled_labels(p: Mapping[str, np.ndarray], owner: np.ndarray, n: int,
+                  thresholds: Mapping[str, dict[str, float]],
+                  schema: LabelSchema = DEFAULT_SCHEMA
+                  ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Units' blended probabilities ``p`` pooled into ``n`` texts (:func:`heartscore.pooling.
+    pool` with ``thresholds``): the texts' probabilities and labels, per label."""
+    proba, labels = {}, {}
+    for label in schema.labels:
+        proba[label], idx, _ = pool(label, p[label], owner, n, thresholds.get(label))
+        labels[label] = np.array(schema.classes(label), dtype=object)[idx]
+    return proba, labels
+
+
+def _owner(docs: list[Doc], units: Sentences | None) -> np.ndarray:
+    return units.owner if units is not None else np.arange(len(docs), dtype=np.int64)
+
+
+def _texts(docs: list[Doc], units: Sentences | None) -> list[str]:
+    return unit_texts(docs, units) if units is not None else [d.text for d in docs]
+
+
 def weights_sha256(arrays: Mapping[str, np.ndarray]) -> str:
     """SHA-256 over the weight arrays (names, dtypes, shapes and bytes, in name order); part
     of :func:`model_sha256`."""
@@ -68,11 +109,11 @@ def weights_sha256(arrays: Mapping[str, np.ndarray]) -> str:
 
 
 class AccurateScorer(Scorer):
-    """The fast model's scoring state, its probabilities per text (pooled from its sentences
-    with its own thresholds when it reads sentences) averaged with the encoder's
-    (:func:`blend`) before the accurate thresholds decide. Evidence spans still come from
-    the fast model's features. Scores in one process: torch spreads each batch over the
-    cores itself, and a process forked after torch ran can hang."""
+    """The fast model's scoring state with the encoder: each unit's (sentence's, or whole
+    text's with a fast model that reads texts whole) fast probabilities averaged with the
+    encoder's (:func:`blend`), pooled and decided with the accurate thresholds. Evidence
+    spans still come from the fast model's features. Scores in one process: torch spreads
+    each batch over the cores itself, and a process forked after torch ran can hang."""
 
     #: ``heartscore.batch`` keeps this scorer in the calling process whatever ``jobs`` is.
     in_process = True
@@ -80,20 +121,16 @@ class AccurateScorer(Scorer):
     def __init__(self, fast: ScoringMixin, encoder: Any, thresholds: dict[str, dict[str, float]],
                  weights: float | Mapping[str, float] = WEIGHTS) -> None:
         self.__dict__.update(fast.__dict__)
-        self._fast_thresholds = getattr(fast, "thresholds_", {})
+        # the accurate thresholds decide each unit before pooling and the pooled text
         self.thresholds_ = thresholds
         self.weights = weights
         self._encoder = encoder
 
-    def _pooling_thresholds(self) -> dict[str, dict[str, float]]:
-        # a fast model that reads sentences pools them with its own thresholds, as
-        # scripts/train_accurate.py and benchmarks/real_eval.py blend its output
-        return self._fast_thresholds
-
-    def _text_proba(self, docs: list[Doc]) -> tuple[dict[str, np.ndarray], dict]:
-        fast, provs = super()._text_proba(docs)
-        enc = as_label_dict(self._encoder.proba([d.text for d in docs]), self._schema())
-        return blend(fast, enc, self.weights), provs
+    def _unit_proba(self, docs: list[Doc], units: Sentences | None = None
+                    ) -> tuple[dict[str, np.ndarray], Any]:
+        fast, prov = super()._unit_proba(docs, units)
+        enc = as_label_dict(self._encoder.proba(_texts(docs, units)), self._schema())
+        return blend(fast, enc, self.weights), prov
 
     def __getstate__(self) -> dict:
         raise TypeError("the accurate model holds a torch encoder and is not pickled; load "
@@ -101,7 +138,8 @@ class AccurateScorer(Scorer):
 
 
 #: The accurate file's record format; a file of another version is refused.
-FORMAT = {"name": "heartscore-accurate", "version": 1}
+# version 2: units (sentences) blended and pooled; version 1 blended whole texts
+FORMAT = {"name": "heartscore-accurate", "version": 2}
 #: The record entries that decide the model's output (with the weights: its identity).
 _DECIDING = ("weights", "thresholds", "fast_model")
 

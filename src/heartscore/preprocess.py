@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import spacy
-from spacy.attrs import ORTH
+from spacy.attrs import IDX, LENGTH, ORTH
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
@@ -23,7 +23,8 @@ from .errors import InputError
 from .nlp.annotator import COMPONENT_NAMES  # (importing it registers the hs_* factories)
 from .nlp.tokens import KIND_PUNCT, batch_tokens, get_annotation
 
-__all__ = ["NlpSpec", "build_nlp", "to_docs", "Sentences", "sentences", "sentence_starts",
+__all__ = ["NlpSpec", "build_nlp", "to_docs", "Sentences", "sentences", "unit_texts",
+           "sentence_starts",
            "lean_lexemes", "SCORING_PIPES", "LEXEME_ATTRS"]
 
 #: Pipes the features need; everything else is disabled while scoring.
@@ -226,3 +227,24 @@ def sentences(docs: list[Doc]) -> Sentences:
         first_unit[doc_of])
     return Sentences(np.repeat(np.arange(n_docs, dtype=np.int64), per_doc),
                      token_unit.astype(np.int64))
+
+
+def unit_texts(docs: list[Doc], units: Sentences) -> list[str]:
+    """Each unit's text (``units`` from :func:`sentences` of the same ``docs``): its Doc's
+    characters from the unit's first token to its last, inner spacing kept, outer spacing
+    stripped; a unit with no token (an empty Doc) is its Doc's text, stripped. For a reader that needs the sentences as strings
+    (the accurate model's encoder)."""
+    owner = units.owner
+    start = np.full(len(owner), -1, dtype=np.int64)
+    stop = np.full(len(owner), -1, dtype=np.int64)
+    _, arr = batch_tokens(docs, [IDX, LENGTH])
+    unit = units.token_unit
+    keep = unit >= 0
+    if keep.any():
+        idx = arr[:, 0].astype(np.int64)[keep]
+        end = idx + arr[:, 1].astype(np.int64)[keep]
+        start[:] = np.iinfo(np.int64).max
+        np.minimum.at(start, unit[keep], idx)
+        np.maximum.at(stop, unit[keep], end)
+    return [(docs[d].text[a:b] if b >= 0 else docs[d].text).strip()
+            for d, a, b in zip(owner.tolist(), start.tolist(), stop.tolist())]
