@@ -15,10 +15,11 @@ out; the table says how many each macro covers. The pooled row covers all 8 labe
 
 The accurate model (``heartscore.load("accurate")``) is scored beside it when every fold's
 fine-tuned encoder probabilities are cached in ``models/accurate-folds`` (written by
-``scripts/train_accurate.py --folds``, ~45 min on 2 idle cores; checked against the
+``scripts/train_accurate.py --folds``, ~51 min on 2 idle cores; checked against the
 corpora's SHA-256 and each file's own): the fold's fast model and encoder blended with
 ``heartscore.accurate.WEIGHTS`` sentence by sentence and pooled, as the shipped accurate
-model reads, thresholds on the same dev rows; also the encoder alone.
+model reads, thresholds on the same dev rows; also the encoder alone (its sentences pooled
+the same way).
 With ``TrainConfig.teacher_weight > 0`` (the lever table's teacher step, not the shipped
 recipe) each fold's fast model is trained again with the teacher pool's texts its fold's
 accurate model is most confident of (the pool's encoder probabilities are cached beside the
@@ -63,7 +64,7 @@ from heartscore.training import TrainConfig, train
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 from train_accurate import (code_hash, encoder_package,  # noqa: E402  (no torch needed)
-                            pool_only_inputs, pool_rows)
+                            pool_only_inputs, pool_rows, reading_inputs)
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "corpora" / "real" / "real.csv"
@@ -82,7 +83,7 @@ def accurate_inputs() -> dict[str, str]:
     both corpora, the settings and training code, and the encoder's weights when the
     accurate extra is installed to check them."""
     now = {"real.csv": file_sha256(REAL), "heartscore_corpus.csv": file_sha256(WRITTEN),
-           "training code": code_hash()}
+           "training code": code_hash(), **reading_inputs()}
     try:
         now["encoder model.zip"] = file_sha256(encoder_package())
     except ModelCompatibilityError:
@@ -144,10 +145,11 @@ def accurate_pool(src: str) -> tuple[pd.DataFrame, np.ndarray] | str:
 
 def fold_teacher_rows(model, src: str, dev: pd.DataFrame, dev_p: tuple,
                       neutral_cap: float | None) -> pd.DataFrame:
-    """Fold ``src``'s teacher rows: its pool texts labelled by the fold's accurate model
-    (``model`` blended with the fold's encoder, thresholds on the other sources' dev rows,
-    ``dev_p`` from :func:`fold_text_probabilities`: the pool's encoder probabilities are of
-    whole texts), the share it is most confident of (:func:`heartscore.corpus.teacher_rows`)."""
+    """Fold ``src``'s teacher rows: its pool texts labelled by the fold's accurate model read
+    whole (``model`` blended with the fold's encoder, thresholds on the other sources' dev
+    rows, ``dev_p`` from :func:`fold_text_probabilities`: the pool's encoder probabilities
+    are of whole texts, not sentences as the shipped accurate model reads), the share it is
+    most confident of (:func:`heartscore.corpus.teacher_rows`)."""
     got = accurate_pool(src)
     if isinstance(got, str):
         raise SystemExit(f"error: teacher_weight > 0 needs the teacher pool: {got}")
@@ -162,8 +164,16 @@ def fold_teacher_rows(model, src: str, dev: pd.DataFrame, dev_p: tuple,
 def fold_probabilities(model, cache: tuple, rows: pd.DataFrame
                        ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:
     """``rows`` read as the accurate model reads them: (row of each sentence, the fold's
-    fast model's and its encoder's (cached) probabilities per sentence)."""
+    fast model's and its encoder's (cached) probabilities per sentence); with a fast model
+    that reads texts whole (the lever table's early steps), each text one unit, as
+    :class:`heartscore.accurate.AccurateScorer` reads with it."""
+    if not model.scorer._reads_sentences():
+        return fold_text_probabilities(model, cache, rows)
     index, _, starts, units = cache
+    missing = set(rows["id"]) - index.keys()
+    if missing:
+        raise SystemExit(f"error: the cached encoder fold has no probabilities for {len(missing)} "
+                         "of these rows; rebuild it (scripts/train_accurate.py)")
     owner, fast, _ = sentence_proba(model.scorer, rows["text"].tolist())
     at = np.array([index[i] for i in rows["id"]], dtype=np.int64)
     counts = starts[at + 1] - starts[at]
@@ -176,8 +186,12 @@ def fold_probabilities(model, cache: tuple, rows: pd.DataFrame
 
 def fold_text_probabilities(model, cache: tuple, rows: pd.DataFrame
                             ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """As :func:`fold_probabilities` with each text one unit, read whole (for the teacher,
-    whose pool probabilities are of whole texts)."""
+    """As :func:`fold_probabilities` with each text one unit, read whole: the fast model's
+    text probabilities and the encoder's of the whole text. For the teacher, whose pool
+    probabilities are of whole texts: its thresholds are then chosen by
+    :func:`heartscore.pooling.choose_pooled_thresholds` with one unit per text, not by the
+    ``choose_label_thresholds`` of the accurate model read whole (format 1) that the lever
+    table's teacher row was measured with, on the previous encoder folds."""
     index, proba = cache[:2]
     fast = model.scorer.predict_detailed(rows["text"].tolist(), evidence=False).proba
     return (np.arange(len(rows)), fast,

