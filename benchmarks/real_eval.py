@@ -46,6 +46,7 @@ import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -112,12 +113,25 @@ def _cache(src: str, what: str, extra: dict[str, str] | None = None) -> Path | s
     return path
 
 
-def accurate_fold(src: str) -> tuple | str:
+class FoldCache(NamedTuple):
+    """A fold's cached encoder probabilities: row id → row index, (rows, 5, 3) per whole
+    text, each row's first sentence and the end as (rows + 1,) offsets into ``units``,
+    (sentences, 5, 3) per sentence."""
+
+    index: dict[str, int]
+    proba: np.ndarray
+    starts: np.ndarray
+    units: np.ndarray
+
+    def covers(self, rows: pd.DataFrame) -> bool:
+        """Whether every one of ``rows`` has cached probabilities."""
+        return set(rows["id"]) <= self.index.keys()
+
+
+def accurate_fold(src: str) -> FoldCache | str:
     """The fine-tuned encoder's cached probabilities for fold ``src`` (written by
-    scripts/train_accurate.py) as (row id → index, (n, 5, 3) per text, each row's first
-    sentence and the end as (n + 1,) offsets, (sentences, 5, 3) per sentence), or why they
-    cannot be used: missing, or made from other corpora, training code or encoder than the
-    ones here, or altered."""
+    scripts/train_accurate.py), or why they cannot be used: missing, or made from other
+    corpora, training code or encoder than the ones here, or altered."""
     path = _cache(src, "fold")
     if isinstance(path, str):
         return path
@@ -126,7 +140,7 @@ def accurate_fold(src: str) -> tuple | str:
             return f"{path.name} holds no sentence probabilities; rebuild it"
         ids, proba, owner, units = z["ids"], z["proba"], z["unit_owner"], z["unit_proba"]
     starts = np.searchsorted(owner, np.arange(len(ids) + 1))
-    return {i: k for k, i in enumerate(ids.tolist())}, proba, starts, units
+    return FoldCache({i: k for k, i in enumerate(ids.tolist())}, proba, starts, units)
 
 
 def accurate_pool(src: str) -> tuple[pd.DataFrame, np.ndarray] | str:
@@ -161,19 +175,15 @@ def fold_teacher_rows(model, src: str, dev: pd.DataFrame, dev_p: tuple,
     return teacher_rows(pool[["id", "source", "text"]], labels.assign(id=pool["id"]))
 
 
-def fold_probabilities(model, cache: tuple, rows: pd.DataFrame
+def fold_probabilities(model, cache: FoldCache, rows: pd.DataFrame
                        ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """``rows`` read as the accurate model reads them: (row of each sentence, the fold's
-    fast model's and its encoder's (cached) probabilities per sentence); with a fast model
-    that reads texts whole (the lever table's early steps), each text one unit, as
-    :class:`heartscore.accurate.AccurateScorer` reads with it."""
+    """``rows`` (which ``cache`` covers) read as the accurate model reads them: (row of each
+    sentence, the fold's fast model's and its encoder's (cached) probabilities per
+    sentence); with a fast model that reads texts whole (the lever table's early steps),
+    each text one unit, as :class:`heartscore.accurate.AccurateScorer` reads with it."""
     if not model.scorer._reads_sentences():
         return fold_text_probabilities(model, cache, rows)
     index, _, starts, units = cache
-    missing = set(rows["id"]) - index.keys()
-    if missing:
-        raise SystemExit(f"error: the cached encoder fold has no probabilities for {len(missing)} "
-                         "of these rows; rebuild it (scripts/train_accurate.py)")
     owner, fast, _ = sentence_proba(model.scorer, rows["text"].tolist())
     at = np.array([index[i] for i in rows["id"]], dtype=np.int64)
     counts = starts[at + 1] - starts[at]
@@ -184,7 +194,7 @@ def fold_probabilities(model, cache: tuple, rows: pd.DataFrame
     return owner, fast, as_label_dict(units[np.asarray(take, dtype=np.int64)], DEFAULT_SCHEMA)
 
 
-def fold_text_probabilities(model, cache: tuple, rows: pd.DataFrame
+def fold_text_probabilities(model, cache: FoldCache, rows: pd.DataFrame
                             ) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:
     """As :func:`fold_probabilities` with each text one unit, read whole: the fast model's
     text probabilities and the encoder's of the whole text. For the teacher, whose pool
@@ -192,7 +202,7 @@ def fold_text_probabilities(model, cache: tuple, rows: pd.DataFrame
     :func:`heartscore.pooling.choose_pooled_thresholds` with one unit per text, not by the
     ``choose_label_thresholds`` of the accurate model read whole (format 1) that the lever
     table's teacher row was measured with, on the previous encoder folds."""
-    index, proba = cache[:2]
+    index, proba = cache.index, cache.proba
     fast = model.scorer.predict_detailed(rows["text"].tolist(), evidence=False).proba
     return (np.arange(len(rows)), fast,
             as_label_dict(proba[[index[i] for i in rows["id"]]], DEFAULT_SCHEMA))
@@ -264,6 +274,8 @@ def run(sources: list[str] | None, n_boot: int, on: str = "test",
         labelled = company[["text", "polarity", *CORE_SIGNALS, "split"]]
         dev = company[company["split"] == "dev"]
         cache = accurate_fold(src)
+        if not isinstance(cache, str) and not cache.covers(dev):
+            cache = "its encoder fold holds no probabilities for some dev rows; rebuild it"
         t0 = time.time()
         base = load_base(kinds=("written", "distant"), exclude_sources=(src,))
         model = train(labelled.copy(), config, name=f"loso-without-{src}", base=base)
@@ -283,7 +295,7 @@ def run(sources: list[str] | None, n_boot: int, on: str = "test",
         ours, old = predictions(model, texts), predictions(shipped, texts)
         vader = vader_frame(vader_labels(vader_compound(texts), band))
         rnd = (test["drawn"] == "random").to_numpy()
-        if not isinstance(cache, str) and not set(test["id"]) <= cache[0].keys():
+        if not isinstance(cache, str) and not cache.covers(test):
             cache = "its encoder fold holds no probabilities for some scored rows; rebuild it"
         if isinstance(cache, str):
             print(f"{src}: accurate model left out: {cache}", file=sys.stderr)

@@ -364,6 +364,7 @@ def run_ship(cache: Path, output: Path, fast_path: Path | None, log) -> None:
     # the dev rows read as the accurate model reads: by unit (sentence), blended, pooled
     owner, fast_units, sents = sentence_proba(fast.scorer, dev["text"].tolist())
     p = blend(fast_units, as_label_dict(model.proba(sents)), WEIGHTS)
+    n_real, n_written = int((real["split"] == "train").sum()), written_train_rows()
     neutral_cap = TrainConfig().neutral_cap
     thresholds = choose_pooled_thresholds(DEFAULT_SCHEMA, labels_matrix(dev), p, owner,
                                           neutral_cap=neutral_cap)
@@ -376,14 +377,13 @@ def run_ship(cache: Path, output: Path, fast_path: Path | None, log) -> None:
     card = ModelCard(
         name=name, created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         schema=fc.schema, nlp=fc.nlp, config=fc.config, thresholds=thresholds,
-        corpus={"file": "corpora/real/real.csv", "sha256": sha256(REAL),
-                "rows": int((real["split"] == "train").sum()),
-                "also": [{"file": "corpora/heartscore_corpus.csv", "sha256": sha256(WRITTEN),
-                          "rows": written_train_rows()},
+        corpus={"file": "corpora/real/real.csv", "sha256": inputs["real.csv"],
+                "rows": n_real,
+                "also": [{"file": "corpora/heartscore_corpus.csv",
+                          "sha256": inputs["heartscore_corpus.csv"], "rows": n_written},
                          {"file": "src/heartscore/data/neutral_sentences.txt",
-                          "sha256": reading_inputs()["neutral_sentences.txt"],
-                          "rows": len(rows) - int((real["split"] == "train").sum())
-                          - written_train_rows()}]},
+                          "sha256": inputs["neutral_sentences.txt"],
+                          "rows": len(rows) - n_real - n_written}]},
         rows={"train": len(rows), "dev": len(dev)},
         command=f"python scripts/train_accurate.py --ship -o {output.name}",
         artifact={"file": output.name, "sha256": digest,
