@@ -1,6 +1,7 @@
 """The honest headline: leave-one-source-out evaluation on real customers' words.
 
-    python benchmarks/real_eval.py [--boot 1000] [--sources a,b] [--on dev|train|dev,train] [--write]
+    python benchmarks/real_eval.py [--boot 1000] [--sources a,b] [--on dev|train|dev,train]
+                                   [--set FIELD=VALUE] [--train-share SHARE] [--write]
 
 For each source of ``corpora/real/real.csv``: train on the hand-written corpus plus the
 real train rows of the *other* sources and their distant (rating-labelled) rows — every
@@ -31,7 +32,9 @@ to the test-read count kept in ``models/real_eval.json``; the table is also draw
 source's *dev* rows instead: the figure to choose features, weights and thresholds by
 (it never reads a test row). ``--on dev,train`` adds the held-out source's train rows, which
 its fold never sees either: 4,861 rows instead of 1,334, for a lever whose effect on dev
-rows alone is within their noise. ``--write`` also rewrites the table in
+rows alone is within their noise. ``--train-share 0.25`` trains each fold on a seeded quarter
+of every other source's real train rows: the learning curve of the card's lever table.
+``--write`` also rewrites the table in
 README.md between ``<!-- real-eval:start -->`` and ``<!-- real-eval:end -->``.
 """
 from __future__ import annotations
@@ -256,11 +259,14 @@ def vader_frame(labels) -> pd.DataFrame:
 # ------------------------------------------------------------------ the run
 def run(sources: list[str] | None, n_boot: int, on: str = "test",
         config: TrainConfig | None = None, frames: list | None = None,
-        folds: list | None = None) -> dict:
+        folds: list | None = None, train_share: float = 1.0) -> dict:
     """The leave-one-source-out report; ``frames`` (a list) receives the pooled
     (gold, heartscore predictions) frames, ``folds`` each fold's (source, dev rows, their
     fast/encoder probabilities, scored rows, theirs) for the accurate model. ``on``: the
-    held-out source's split(s) scored, comma-separated ("test", "dev", "dev,train")."""
+    held-out source's split(s) scored, comma-separated ("test", "dev", "dev,train").
+    ``train_share``: the share of each other source's real *train* rows the fold trains on
+    (seeded; dev rows, rating rows and the hand-written corpus unchanged), for a learning
+    curve."""
     splits = on.split(",")
     real = pd.read_csv(REAL, dtype={"id": str, "source_id": str, "polarity": str},
                        keep_default_na=False)
@@ -271,6 +277,8 @@ def run(sources: list[str] | None, n_boot: int, on: str = "test",
     started = time.time()
     for src in sources:
         company = real[(real["source"] != src) & real["split"].isin(["train", "dev"])]
+        if train_share < 1.0:
+            company = subsample_train(company, train_share)
         labelled = company[["text", "polarity", *CORE_SIGNALS, "split"]]
         dev = company[company["split"] == "dev"]
         cache = accurate_fold(src)
@@ -348,7 +356,7 @@ def run(sources: list[str] | None, n_boot: int, on: str = "test",
                    "sources": sources},
         "config": config.to_dict(), "baseline_model": shipped.id, "bootstrap": n_boot,
         "min_support": MIN_SUPPORT, "seconds": round(time.time() - started),
-        "scored_split": on, "test_reads": previous + (on == "test"),
+        "scored_split": on, "train_share": train_share, "test_reads": previous + (on == "test"),
         "per_source": per,
         "neutral_on_polar": {
             name: round(float((frame["polarity"].to_numpy()[polar] == "neutral").mean()), 4)
@@ -367,6 +375,14 @@ def run(sources: list[str] | None, n_boot: int, on: str = "test",
                           "heartscore_0.1.0": evaluate(test[rnd], old[rnd], n_boot, True),
                           "vader": evaluate(test[rnd], vader[rnd], n_boot, True, signals=False)},
     }
+
+
+def subsample_train(rows: pd.DataFrame, share: float) -> pd.DataFrame:
+    """``rows`` with each source's ``train`` rows cut to ``share`` of them (seeded, drawn
+    by row), the other splits' rows unchanged, in the original order."""
+    train = rows[rows["split"] == "train"]
+    kept = train.groupby("source", group_keys=False).sample(frac=share, random_state=0)
+    return rows[(rows["split"] != "train") | rows.index.isin(kept.index)]
 
 
 def accurate_report(test: pd.DataFrame, fast: pd.DataFrame, acc: pd.DataFrame,
@@ -508,6 +524,17 @@ def _splits(value: str) -> str:
     raise argparse.ArgumentTypeError(f"expected test, dev, train or dev,train; got {value!r}")
 
 
+def _share(value: str) -> float:
+    """``--train-share``: a number in (0, 1]."""
+    try:
+        share = float(value)
+    except ValueError:
+        share = float("nan")
+    if not 0.0 < share <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a share in (0, 1], e.g. 0.5; got {value!r}")
+    return share
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--boot", type=int, default=1000, help="bootstrap resamples (default 1000)")
@@ -518,13 +545,16 @@ def main() -> int:
     ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                     help="a training setting to try, e.g. --set vector_weight=0.2 (any "
                          "TrainConfig field; repeatable)")
+    ap.add_argument("--train-share", type=_share, default=1.0, metavar="SHARE",
+                    help="train each fold on this share of the other sources' real train "
+                         "rows (seeded, per source; a learning curve; default 1)")
     ap.add_argument("--write", action="store_true",
                     help="write models/real_eval.json and the README table")
     args = ap.parse_args()
-    if args.write and (args.on != "test" or args.sources):
-        ap.error("--write records the full report: all sources, --on test")
+    if args.write and (args.on != "test" or args.sources or args.train_share != 1.0):
+        ap.error("--write records the full report: all sources, --on test, every train row")
     res = run(args.sources.split(",") if args.sources else None, args.boot, args.on,
-              config_with(args.set))
+              config_with(args.set), train_share=args.train_share)
     table = markdown(res)
     print(table)
     if args.write:
