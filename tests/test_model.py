@@ -77,6 +77,17 @@ def test_batch_refuses_bare_string_and_reports_position(model):
         model.score_many(["a", "b", None])
 
 
+@pytest.mark.parametrize("size", [0, -1, -2, 1.5, "8", True])
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_batch_size_below_one_or_not_whole_is_refused_not_rows_lost(model, size, n_process):
+    # -1 gave no chunks at all: every row lost, no error
+    with pytest.raises(InputError, match="batch_size must be a whole number >= 1"):
+        model.score_many(["Great", "Rude", "ok", "fine", "bad"], batch_size=size,
+                         n_process=n_process)
+    with pytest.raises(InputError, match="batch_size must be a whole number >= 1"):
+        model.score_columns(["Great", "Rude"], batch_size=size)
+
+
 @pytest.mark.parametrize("text", ["", "   ", "\x00\x01\x02 control \x07", "!!!", "😡😡😡"])
 def test_odd_texts_get_a_defined_result(model, text):
     r = model.score(text)

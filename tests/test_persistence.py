@@ -307,6 +307,39 @@ def test_a_pickle_named_hsm_is_never_unpickled(planted, tmp_path):
     assert not marker.exists()
 
 
+def test_a_pickle_under_another_name_is_still_a_pickle_that_needs_trust(planted, tmp_path):
+    evil, marker = planted
+    renamed = tmp_path / "evil.bin"
+    shutil.copy(evil, renamed)
+    with pytest.raises(ModelCompatibilityError, match="evil.bin is a pickle"):
+        load(renamed)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("compress", [0, 3, "gzip", "bz2", "lzma", "xz", ("zlib", 9)])
+def test_a_joblib_file_under_any_name_and_compression_is_known_as_a_pickle(tmp_path, compress):
+    import joblib
+    from heartscore.persistence import model_format
+    path = tmp_path / "model.bin"
+    joblib.dump({"a": 1}, path, compress=(compress, 3) if isinstance(compress, str) else compress)
+    assert model_format(path) == "pickle"
+
+
+@pytest.mark.parametrize("command", ["info", "score"])
+def test_a_file_or_folder_that_is_no_model_is_not_called_a_pickle(tmp_path, capsys, command):
+    # before: "s.csv is a pickle (joblib) model ... pass --trust-model"
+    data = tmp_path / "s.csv"
+    data.write_text("text\nGreat\n")
+    for bad, said in ((data, "s.csv is not a heartscore model"),
+                      (tmp_path, "is a folder, not a model file")):
+        args = [command, "--model", str(bad)] + ([str(data), "-o", str(tmp_path / "o.csv")]
+                                                 if command == "score" else [])
+        assert main(args) == 1  # a model that cannot be loaded (README: exit codes)
+        err = capsys.readouterr().err
+        assert said in err and "--trust-model" not in err and "Traceback" not in err
+    assert not (tmp_path / "o.csv").exists()
+
+
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(ModelCompatibilityError, match="does not exist"):
         load(tmp_path / "nope.hsm")

@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -28,6 +30,52 @@ def test_training_without_split_column_makes_a_seeded_split(corpus):
     df = corpus.drop(columns=["split"]).head(500)
     m = train(df, TrainConfig(min_df=1))
     assert sum(m.card.rows.values()) == 500
+
+
+def _with_split(corpus, values):
+    """Corpus rows with the given ``split`` values, in order."""
+    df = corpus.drop(columns=["split"]).head(len(values)).copy()
+    df["split"] = values
+    return df
+
+
+@pytest.mark.parametrize("values, found", [
+    (["train"] * 200 + ["validation"] * 50 + ["test"] * 50, "'validation' (50 rows)"),
+    (["train"] * 200 + ["dev"] * 50 + ["tst"] * 50, "'tst' (50 rows)"),
+])
+def test_a_split_value_other_than_train_dev_test_is_refused(corpus, values, found):
+    # before: 'validation' made the column be ignored (a random split, the user's test rows
+    # trained on); a misspelt 'tst' dropped those rows without a word
+    from heartscore.errors import SchemaError
+    with pytest.raises(SchemaError,
+                       match=re.escape(f"should hold train, dev or test; found {found}")):
+        train(_with_split(corpus, values), TrainConfig(min_df=1))
+
+
+def test_an_empty_split_value_is_refused_with_its_row(corpus):
+    from heartscore.errors import SchemaError
+    values = ["train"] * 200 + ["dev"] * 50 + ["test"] * 49 + [None]
+    with pytest.raises(SchemaError, match=r"empty in 1 row\(s\) \(first: data row 300\)"):
+        train(_with_split(corpus, values), TrainConfig(min_df=1))
+
+
+def test_split_values_are_read_without_case_or_spaces_and_no_row_is_lost(corpus):
+    values = [" Train"] * 200 + ["DEV "] * 50 + ["Test"] * 50
+    m = train(_with_split(corpus, values), TrainConfig(min_df=1))
+    assert m.card.rows == {"train": 200, "dev": 50, "test": 50}
+
+
+def test_without_dev_rows_dev_is_carved_from_train_and_test_kept(corpus):
+    df = _with_split(corpus, ["train"] * 250 + ["test"] * 50)
+    m = train(df, TrainConfig(min_df=1))
+    assert m.card.rows["test"] == 50 and sum(m.card.rows.values()) == 300
+    assert 40 <= m.card.rows["dev"] <= 50  # dev_fraction 0.15 of all 300 rows
+
+
+def test_a_split_column_without_train_rows_is_refused(corpus):
+    from heartscore.errors import SchemaError
+    with pytest.raises(SchemaError, match="no train rows"):
+        train(_with_split(corpus, ["dev"] * 50 + ["test"] * 50), TrainConfig(min_df=1))
 
 
 def _company(corpus, n=300, seed=1):

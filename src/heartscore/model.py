@@ -95,6 +95,7 @@ class Model:
         the model once each (spaCy's own ``n_process`` is slower: it ships Docs back).
         """
         texts = [t[:MAX_CHARS] for t in check_texts(texts)]
+        _check_batch_size(batch_size)
         if n_process < 1:
             raise InputError(f"n_process must be >= 1, got {n_process}")
         if n_process == 1 or len(texts) < 2 * batch_size:
@@ -109,6 +110,7 @@ class Model:
         table form of :meth:`score_many`, without a Result object per text. Texts go through
         the pipeline ``batch_size`` at a time, so memory does not grow with the batch."""
         texts = [t[:MAX_CHARS] for t in check_texts(texts)]
+        _check_batch_size(batch_size)
         names = self.schema.output_columns() + (["evidence"] if evidence else [])
         if not texts:
             return {c: np.zeros(0, dtype=object) for c in names}
@@ -167,6 +169,13 @@ def _as_class(v: Any, label: str) -> Any:
     if label == "polarity":
         return str(v).strip().lower()
     return int(float(v))
+
+
+def _check_batch_size(batch_size: Any) -> None:
+    # a size below 1 would give no chunks (every row lost) or range()'s own ValueError
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
+            or batch_size < 1:
+        raise InputError(f"batch_size must be a whole number >= 1, got {batch_size!r}")
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

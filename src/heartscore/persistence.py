@@ -128,14 +128,39 @@ def default_model_path() -> Path:
     return shipped_model_path()
 
 
+#: How a pickle or a joblib file starts: pickle protocol 2+ (``\x80``), then the
+#: compressions joblib writes (zlib, gzip, bz2, xz, lzma alone, lz4, and its own old "ZF"
+#: header).
+_PICKLE_STARTS = (b"\x80", b"\x78\x01", b"\x78\x5e", b"\x78\x9c", b"\x78\xda", b"\x1f\x8b",
+                  b"BZh", b"\xfd7zXZ", b"]\x00\x00", b"\x04\x22\x4d\x18", b"ZF")
+
+
 def model_format(path: str | os.PathLike) -> str:
     """How a model file is read: ``"safe"`` (a ``.hsm`` name, or a heartscore container
-    whatever its name), ``"skops"`` or ``"pickle"`` (every other file). Reads the zip
-    directory only; a ``.hsm`` file is never unpickled, even when trusted."""
+    whatever its name), ``"skops"``, or ``"pickle"`` (a ``.joblib``/``.pkl``/``.pickle``
+    name, or a file that starts as a pickle or a joblib file does). Reads the zip directory
+    or the first bytes only; a ``.hsm`` file is never unpickled, even when trusted.
+
+    Raises :class:`ModelCompatibilityError` for a folder or a file that is none of these
+    (a CSV passed as ``--model``, say), rather than calling it a pickle to trust."""
     path = Path(path)
+    if path.is_dir():
+        raise ModelCompatibilityError(f"{path} is a folder, not a model file; pass the path of "
+                                      f"a {SAFE_SUFFIX} model saved by heartscore")
     if path.suffix == SAFE_SUFFIX or safe_format.is_container(path):
         return "safe"
-    return "skops" if path.suffix == ".skops" else "pickle"
+    if path.suffix == ".skops":
+        return "skops"
+    if path.suffix in PICKLE_SUFFIXES:
+        return "pickle"
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head.startswith(_PICKLE_STARTS):
+        return "pickle"
+    raise ModelCompatibilityError(
+        f"{path.name} is not a heartscore model: expected a {SAFE_SUFFIX} file (or an "
+        ".npz accurate model, a .skops file or a trusted .joblib pickle), found a file that "
+        f"is none of these; pass a model saved by heartscore train")
 
 
 def save(model: Model, path: str | os.PathLike, *, card_extra: dict[str, Any] | None = None) -> Path:

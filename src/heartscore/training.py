@@ -23,7 +23,7 @@ a warning); the heart score then uses the core signals that remain.
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -129,24 +129,67 @@ def _estimator(config: TrainConfig, schema: LabelSchema, **params: Any) -> Heart
 
 
 def split_frame(df: pd.DataFrame, config: TrainConfig) -> dict[str, pd.DataFrame]:
-    """train/dev/test frames: the ``split`` column when present, else a seeded split
-    stratified on polarity."""
+    """train/dev/test frames: the ``split`` column when present (:func:`given_split`), else
+    a seeded split stratified on polarity."""
     if "split" in df.columns:
-        parts = {name: df[df["split"] == name] for name in ("train", "dev", "test")}
-        if len(parts["train"]) and len(parts["dev"]):
-            return parts
-    strat = df["polarity"].astype(str).str.lower()
+        return given_split(df, config)
+    return _seeded_split(df, config, ("train", "dev", "test"))
+
+
+def given_split(df: pd.DataFrame, config: TrainConfig) -> dict[str, pd.DataFrame]:
+    """The rows as their ``split`` column puts them: train, dev or test in every row (case
+    and spaces around it ignored). Without dev rows, a seeded share of the train rows
+    (``dev_fraction`` of all rows) becomes dev, stratified on polarity; the test rows stay as
+    given. A row without a value, any other value, or no train row is refused: rows are
+    never dropped or re-split silently."""
+    values = df["split"].astype("string").str.strip().str.lower().fillna("")
+    if (values == "").any():
+        first = int(np.flatnonzero((values == "").to_numpy())[0])
+        raise SchemaError(f"column 'split' is empty in {int((values == '').sum())} row(s) "
+                          f"(first: data row {first + 1}); expected train, dev or test in "
+                          "every row: fill them in, or drop the column for a seeded split; "
+                          "no model was written")
+    counts = values.value_counts()
+    unknown = [v for v in counts.index if v not in ("train", "dev", "test")]
+    if unknown:
+        found = ", ".join(f"{v!r} ({counts[v]} rows)" for v in unknown[:5])
+        raise SchemaError(f"column 'split' should hold train, dev or test; found {found}: "
+                          "rename those values, or drop the column for a seeded split; no "
+                          "model was written")
+    parts = {name: df[(values == name).to_numpy()] for name in ("train", "dev", "test")}
+    if not len(parts["train"]):
+        raise SchemaError("column 'split' has no train rows; mark the rows to learn from "
+                          "'train', or drop the column for a seeded split; no model was written")
+    if not len(parts["dev"]):  # thresholds need dev rows: carve them from train, keep test
+        carved = _seeded_split(parts["train"], replace(
+            config, test_fraction=0.0,
+            dev_fraction=min(0.5, config.dev_fraction * len(df) / len(parts["train"]))),
+            ("train", "dev"))
+        parts.update(carved)
+    return parts
+
+
+def _seeded_split(df: pd.DataFrame, config: TrainConfig, names: tuple[str, ...]
+                  ) -> dict[str, pd.DataFrame]:
+    """``names`` ((train, dev, test) or (train, dev)) frames: a seeded split stratified on
+    polarity, ``test_fraction`` and ``dev_fraction`` of the rows."""
     try:
-        rest, test = train_test_split(df, test_size=config.test_fraction,
-                                      random_state=config.seed, stratify=strat)
+        rest, test = (train_test_split(df, test_size=config.test_fraction,
+                                       random_state=config.seed,
+                                       stratify=df["polarity"].astype(str).str.lower())
+                      if "test" in names else (df, df.iloc[:0]))
         frac = config.dev_fraction / (1 - config.test_fraction)
         train, dev = train_test_split(rest, test_size=frac, random_state=config.seed,
                                       stratify=rest["polarity"].astype(str).str.lower())
     except ValueError as exc:  # too few rows per polarity for a stratified split
-        raise SchemaError(f"{len(df)} labeled rows are too few to split into train, dev and "
-                          f"test stratified on polarity ({exc}); label more rows, add a "
-                          "'split' column, or add --with-base; no model was written") from None
-    return {"train": train, "dev": dev, "test": test}
+        ways = ["label more rows"] + ([] if "split" in df.columns else ["add a 'split' column"]) \
+            + ([] if config.with_base else ["add --with-base"])
+        todo = ways[0] if len(ways) == 1 else f"{', '.join(ways[:-1])} or {ways[-1]}"
+        raise SchemaError(f"{len(df)} labeled rows are too few to split into "
+                          f"{', '.join(names)} stratified on polarity ({exc}); {todo}; no "
+                          "model was written") from None
+    got = dict(zip(("train", "dev", "test"), (train, dev, test)))
+    return {name: got[name] for name in names}
 
 
 def _prepare(df: pd.DataFrame, config: TrainConfig) -> tuple[pd.DataFrame, LabelSchema,
