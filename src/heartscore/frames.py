@@ -70,16 +70,17 @@ def schema_of_columns(columns: Any, where: str = "the table") -> LabelSchema:
     return schema
 
 
-def typed_frame(frame: pd.DataFrame, schema: LabelSchema, where: str = "the table"
-                ) -> pd.DataFrame:
+def typed_frame(frame: pd.DataFrame, schema: LabelSchema, where: str = "the table",
+                first_row: int = 1) -> pd.DataFrame:
     """``frame`` with every scoring column it has in its :func:`scored_dtypes` dtype (the
     other columns untouched). Values that do not fit (a polarity ``great``, a signal
-    ``2``, a probability ``high``) raise an :class:`InputError` naming the column and rows."""
+    ``2``, a probability ``high``) raise an :class:`InputError` naming the column and rows
+    (numbered from ``first_row``: a chunk of a file gives its first row's number)."""
     out = frame.copy()
     for column, dtype in scored_dtypes(schema).items():
         if column in out.columns:
             allowed = schema.signal_values if column in schema.signals else None
-            out[column] = _convert(out[column], dtype, column, where, allowed)
+            out[column] = _convert(out[column], dtype, column, where, allowed, first_row)
     return out
 
 
@@ -101,13 +102,13 @@ _TRUE, _FALSE = {"true", "1"}, {"false", "0"}
 
 
 def _convert(col: pd.Series, dtype: Any, column: str, where: str,
-             allowed: tuple[int, ...] | None) -> pd.Series:
+             allowed: tuple[int, ...] | None, first_row: int = 1) -> pd.Series:
     values = col.astype(object).where(col.notna(), None)
     known = values.notna().to_numpy()
     if isinstance(dtype, pd.CategoricalDtype):
         text = values.map(lambda v: v if v is None else str(v))
         ok = ~known | text.isin(list(dtype.categories)).to_numpy()
-        _refuse(ok, column, where, f"one of {', '.join(map(str, dtype.categories))}")
+        _refuse(ok, column, where, f"one of {', '.join(map(str, dtype.categories))}", first_row)
         return pd.Series(pd.Categorical(text, dtype=dtype), index=col.index, name=col.name)
     if dtype == pd.BooleanDtype():
         def as_bool(v: Any) -> Any:
@@ -116,7 +117,7 @@ def _convert(col: pd.Series, dtype: Any, column: str, where: str,
             key = str(v).strip().lower()
             return True if key in _TRUE else False if key in _FALSE else "bad"
         flags = values.map(as_bool)
-        _refuse((flags != "bad").to_numpy(), column, where, "true or false")
+        _refuse((flags != "bad").to_numpy(), column, where, "true or false", first_row)
         return pd.Series(pd.array(flags.tolist(), dtype="boolean"), index=col.index,
                          name=col.name)
     if isinstance(dtype, pd.StringDtype):
@@ -126,14 +127,15 @@ def _convert(col: pd.Series, dtype: Any, column: str, where: str,
     ok = ~known | numbers.notna().to_numpy()
     if allowed is not None:
         ok &= ~known | numbers.isin(list(allowed)).to_numpy()
-        _refuse(ok, column, where, f"one of {', '.join(map(str, allowed))}")
-    _refuse(ok, column, where, "a number")
+        _refuse(ok, column, where, f"one of {', '.join(map(str, allowed))}", first_row)
+    _refuse(ok, column, where, "a number", first_row)
     return numbers.astype(dtype)
 
 
-def _refuse(ok: np.ndarray, column: str, where: str, expected: str) -> None:
+def _refuse(ok: np.ndarray, column: str, where: str, expected: str, first_row: int = 1
+            ) -> None:
     if not ok.all():
-        rows = [int(i) + 1 for i in np.flatnonzero(~ok)]
+        rows = [int(i) + first_row for i in np.flatnonzero(~ok)]
         raise InputError(f"{where}: column {column!r} should hold {expected}, found other "
                          f"values in data {format_rows(rows)}; is it a file heartscore "
                          "score wrote?")

@@ -174,3 +174,48 @@ def test_outcome_means_per_key_with_t_and_wilson_intervals():
     r = outcome_means(pd.Series([1.0] * 8 + [0.0] * 2), pd.Series(["z"] * 10), binary=True)
     # Wilson interval of 8/10 (z = 1.96)
     assert (r["ci_low"].iloc[0], r["ci_high"].iloc[0]) == pytest.approx((0.4902, 0.9433), abs=1e-4)
+
+
+@pytest.fixture(scope="module")
+def scored_file(tmp_path_factory):
+    """A real scored CSV of 60 rows (three chunks of 25 when read with chunksize=25)."""
+    import heartscore
+    out = tmp_path_factory.mktemp("scored") / "scored.csv"
+    texts = ["Great staff, they listened.", "Rude and slow.", "We arrived at noon."] * 20
+    heartscore.score_frame(pd.DataFrame({"text": texts})).to_csv(out, index=False)
+    return out
+
+
+@pytest.mark.parametrize("column, value, message", [
+    ("polarity", "great", "column 'polarity' should hold one of bad, neutral, good"),
+    ("trust", "abc", "column 'trust' should hold one of -1, 0, 1"),
+    ("heart_score", "x", "column 'heart_score' should hold a number"),
+])
+def test_summarize_file_refuses_cells_that_are_not_labels_naming_the_row(
+        scored_file, tmp_path, column, value, message):
+    # before: shares that did not sum to 1, a signal share computed without the row, a mean
+    # over 59 rows reported as 60 scored -- exit 0
+    from heartscore.analysis.summaries import summarize_file
+    df = pd.read_csv(scored_file, dtype=str, keep_default_na=False)
+    df.loc[52, column] = value  # in the third chunk: the row number counts earlier chunks
+    bad = tmp_path / "bad.csv"
+    df.to_csv(bad, index=False)
+    with pytest.raises(InputError, match=f"{message}, found other values in data row 53"):
+        summarize_file(bad, tmp_path / "out.csv", chunksize=25)
+    assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("content", ["", "text,store\nGreat,a\n"])
+def test_summarize_file_refuses_an_empty_or_unscored_file(tmp_path, content):
+    from heartscore.analysis.summaries import summarize_file
+    path = tmp_path / "in.csv"
+    path.write_text(content)
+    with pytest.raises(InputError, match="is empty|is not a scored heartscore output"):
+        summarize_file(path, tmp_path / "out.csv")
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_summarize_file_of_a_good_scored_file_counts_every_row(scored_file, tmp_path):
+    from heartscore.analysis.summaries import summarize_file
+    table = summarize_file(scored_file, tmp_path / "out.csv", chunksize=25)
+    assert int(table["rows"].sum()) == 60

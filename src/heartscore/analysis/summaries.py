@@ -33,6 +33,7 @@ import pandas as pd
 from scipy.stats import t as student_t
 
 from ..errors import InputError
+from ..frames import schema_of_columns, typed_frame
 from ..io import iter_chunks, write_table
 from ..labels import CORE_SIGNALS, ERROR_COLUMN, POLARITY, SIGNAL_VALUES
 
@@ -236,10 +237,25 @@ def summarize_file(scored: str | os.PathLike, output: str | os.PathLike, *,
                    chunksize: int = 50_000, escape_formulas: bool = True) -> pd.DataFrame:
     """Summarise a scored file into ``output`` (CSV/TSV/JSONL/Parquet/XLSX by extension);
     ``escape_formulas`` as in :func:`heartscore.io.write_table`."""
-    table = summarize_chunks(iter_chunks(scored, chunksize=chunksize), group_by=group_by,
-                             signals=signals)
+    table = summarize_chunks(_checked(iter_chunks(scored, chunksize=chunksize), str(scored)),
+                             group_by=group_by, signals=signals)
     write_table(table, Path(output), escape_formulas=escape_formulas)
     return table
+
+
+def _checked(chunks: Iterable[pd.DataFrame], where: str) -> Iterable[pd.DataFrame]:
+    """The chunks of a scored file as :func:`heartscore.read_scored` checks a whole one: the
+    columns heartscore score writes, label cells that are labels (else an InputError naming
+    the rows), so a summary is never computed from a file that is not a scored output."""
+    schema, first = None, 1
+    for chunk in chunks:
+        if schema is None:
+            schema = schema_of_columns(chunk.columns, where=where)
+        yield typed_frame(chunk, schema, where=where, first_row=first)
+        first += len(chunk)
+    if schema is None:
+        raise InputError(f"{where} is empty: expected a file heartscore score wrote; score "
+                         "it first (heartscore score FILE -o OUT)")
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
