@@ -1,6 +1,7 @@
 """Texts not written in the model's language are scored but flagged, and English files never
 load the language identifier."""
 import pandas as pd
+import pytest
 
 from heartscore.cli import main
 from heartscore.io import read_table
@@ -52,3 +53,21 @@ def test_score_flags_other_languages_counts_them_and_still_scores_them(tmp_path,
     assert main(["score", str(src), "-o", str(out), "--quiet", "--jobs", "1",
                  "--language", "any"]) == 0
     assert read_table(out)["heartscore_error"].isna().all()
+
+
+def test_known_languages_are_the_identifiers_codes():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from heartscore.language import KNOWN_LANGUAGES
+    assert KNOWN_LANGUAGES == set(LanguageIdentifier.from_model_file(MODEL_FILE).nb_classes)
+
+
+@pytest.mark.parametrize("code", ["xx", "EN", "english", ""])
+def test_a_language_code_the_identifier_cannot_give_is_refused(tmp_path, code):
+    # before: accepted, and every English text long enough to tell flagged "not 'xx'"
+    from heartscore.errors import InputError
+    from heartscore.scoring import score_file
+    src = tmp_path / "in.csv"
+    src.write_text("text\nThe staff were kind and the room was clean and quiet.\n")
+    with pytest.raises(InputError, match=f"language must be a code .*got {code!r}"):
+        score_file(src, tmp_path / "out.csv", language=code)
+    assert not (tmp_path / "out.csv").exists()

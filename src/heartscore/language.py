@@ -13,7 +13,8 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["MIN_LETTERS", "MIN_PROBABILITY", "LANGUAGE_NOTE", "other_language"]
+__all__ = ["MIN_LETTERS", "MIN_PROBABILITY", "LANGUAGE_NOTE", "KNOWN_LANGUAGES",
+           "other_language"]
 
 #: Texts with fewer letters than this are too short to tell a language from.
 MIN_LETTERS = 20
@@ -21,6 +22,16 @@ MIN_LETTERS = 20
 MIN_PROBABILITY = 0.9
 #: Start of the ``heartscore_error`` note on a flagged row.
 LANGUAGE_NOTE = "language"
+
+#: The codes the language identifier (py3langid 0.3) can give: a ``language`` outside them
+#: could never match, so every text long enough to tell would be flagged. Kept here, not read
+#: from the identifier, because loading it takes about a second (a test checks they agree).
+KNOWN_LANGUAGES = frozenset("""ace af am an ar ary arz as az ba bcl be bg bn br bs ca crh cs cy
+da de dz el en eo es et eu ext fa fi fo fr fuv fy ga gcf gcr gd gl gom grc gu gug guw ha hbo he
+hi hr ht hu hy id ig is it ja jv ka kab kik kk km kn ko ku ky la lb lg lij ln lo lt ltg lv mg mk
+ml mn mr ms mt my ne nl nn no nso oc om or pa pcm pl ps pt qu ro ru rw sa sdh se si sk sl sn so
+sq sr st sv sw ta te tg th tk tl tr tt ug uk ur uz uzs vec vi vo wa wuu xh yo yue zh zu
+zxx""".split())
 
 # English words that are not also common words of another language (not "to", "is", "we",
 # "was", "for", "in", "no", "me", "on": Czech, Dutch, Polish, German, Danish, Spanish, French)

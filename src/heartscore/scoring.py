@@ -32,6 +32,7 @@ from .io import (ChunkWriter, atomic_output, detect_format, detect_text_column,
                  remove_stale_parts, stdin_table)
 from .batch import ready_process, run, score_chunk
 from .frames import typed_frame
+from .language import KNOWN_LANGUAGES
 from .model import Model
 
 __all__ = ["score_frame", "score_file", "ScoreSummary", "work_dir_for", "ready_process"]
@@ -158,6 +159,9 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
     """
     if jobs < 1:
         raise InputError(f"jobs must be >= 1, got {jobs}")
+    if language is not None and language not in KNOWN_LANGUAGES:
+        raise InputError(f"language must be a code the language identifier knows (en, de, "
+                         f"fr, es, ...), or None/'any' to turn the check off; got {language!r}")
     if model is None:
         from .persistence import load
         model = load()
