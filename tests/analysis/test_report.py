@@ -318,6 +318,18 @@ def test_cli_report(scored, tmp_path, capsys):
     assert "example:" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("name", ["rep.pdf", "rep", "rep.csv"])
+def test_cli_report_refuses_a_name_that_is_not_html(scored, tmp_path, capsys, name):
+    # before: "wrote rep.pdf (0.9 MB, opens offline)", an HTML page under a .pdf name
+    src = tmp_path / "scored.csv"
+    scored.to_csv(src, index=False)
+    assert main(["report", str(src), "-o", str(tmp_path / name)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "expected an output name ending in .html" in err
+    assert not (tmp_path / name).exists()
+    assert main(["report", str(src), "-o", str(tmp_path / "REP.HTM")]) == 0
+
+
 # ----------------------------------------------------------------------- browser
 
 CHROMIUM = shutil.which("chromium")

@@ -35,6 +35,7 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
+from ..errors import InputError
 from ..io import atomic_output, read_table
 from .charts import PALETTE, vega_bundle
 from .report_data import (EXAMPLES_PER_SIDE, TOP_VIOLATED, Example, examples,
@@ -174,8 +175,13 @@ def write_report(scored_path: str | os.PathLike, output_path: str | os.PathLike,
 
     ``options`` are those of :func:`build_report`; the title defaults to the file name. The
     page is written to a temporary file beside ``output_path`` and renamed into place, so a
-    failed run never leaves a partial report. Returns ``output_path``.
+    failed run never leaves a partial report. Returns ``output_path``. A name that does not
+    end in ``.html`` or ``.htm`` is refused (an HTML page in a ``.pdf`` would not open).
     """
+    if Path(output_path).suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"the report is an HTML page: expected an output name ending in "
+                         f".html; got {Path(output_path).name!r}; name it e.g. "
+                         f"{Path(output_path).stem or 'report'}.html")
     df = read_table(scored_path)
     options.setdefault("title", f"heartscore report: {Path(scored_path).name}")
     page = build_report(df, **options)
