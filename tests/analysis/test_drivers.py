@@ -140,6 +140,21 @@ def test_missing_and_non_numeric_outcomes_are_counted_and_reported(tmp_path, cap
     assert "2 outcome not numeric" in err and "1 not scored" in err
 
 
+def test_an_infinite_outcome_is_counted_not_numeric_not_averaged():
+    # before: an outcome_mean of inf/-inf, empty intervals and ~40 RuntimeWarnings
+    import warnings
+    df = scored_rows(300)
+    df["rating"] = df["rating"].astype(object)
+    df.loc[[0, 1], "rating"] = "inf"
+    df.loc[[2], "rating"] = float("-inf")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no numpy/statsmodels warning either
+        t = drivers(df, "rating", n_boot=10)
+    rows = dict(zip(t.loc[t["table"] == "rows", "term"], t.loc[t["table"] == "rows", "n"]))
+    assert rows["outcome not numeric"] == 3 and rows["used"] == 297
+    assert np.isfinite(t["outcome_mean"].dropna().astype(float)).all()
+
+
 def test_groups_get_their_own_tables_after_the_whole_file():
     df = scored_rows(600)
     df.insert(1, "store", np.where(np.arange(600) % 3 == 0, "north", "south"))

@@ -169,7 +169,8 @@ def _parse_outcome(raw: pd.Series, scored: np.ndarray, name: str,
     text = raw.astype(str).str.strip().str.lower().to_numpy(dtype=object)
     as_binary = np.where(np.isin(text, list(_TRUE)), 1.0,
                          np.where(np.isin(text, list(_FALSE)), 0.0, np.nan))
-    as_number = pd.to_numeric(raw, errors="coerce").astype(float).to_numpy()
+    as_number = pd.to_numeric(raw, errors="coerce").astype(float).to_numpy(copy=True)
+    as_number[~np.isfinite(as_number)] = np.nan  # "inf" is no outcome a mean can use
     present = scored & ~missing
     if kind is None:
         yes_no = present.any() and not np.isnan(as_binary[present]).any() \
