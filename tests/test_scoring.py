@@ -40,6 +40,24 @@ def test_score_frame_adds_the_experience_of_scored_rows_only(model):
                                                "mixed", "dissatisfied", "neutral"}
 
 
+def test_score_frame_refuses_duplicate_column_names(model):
+    # before: AttributeError 'DataFrame' object has no attribute 'tolist'
+    df = pd.DataFrame([["x", "Great"]], columns=["text", "text"])
+    with pytest.raises(InputError, match="more than one column named 'text'"):
+        score_frame(df, model=model)
+
+
+def test_score_frame_keeps_column_names_that_are_not_strings(model):
+    # before: KeyError '0'
+    df = pd.DataFrame({0: ["Great service, kind staff", "Rude and slow"], 1: ["x", "y"]},
+                      index=[10, 11])
+    out = score_frame(df, 0, model=model)
+    assert list(out.columns[:2]) == [0, 1] and list(out.index) == [10, 11]
+    assert out[1].tolist() == ["x", "y"]
+    same = score_frame(df.set_axis(["t", "o"], axis=1), "t", model=model)
+    assert out["polarity"].tolist() == same["polarity"].tolist()
+
+
 def test_score_frame_missing_column_names_the_columns(model):
     with pytest.raises(InputError, match="columns are id, review, stars"):
         score_frame(ROWS, text="text", model=model)

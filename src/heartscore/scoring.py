@@ -87,18 +87,27 @@ def score_frame(df: pd.DataFrame, text: str | None = None, *, model: Model | Non
     """
     if not isinstance(df, pd.DataFrame):
         raise InputError(f"expected a pandas DataFrame, found {type(df).__name__}")
+    names = [str(c) for c in df.columns]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:  # which one would be scored, and which kept, could not be said
+        raise InputError(f"the DataFrame has more than one column named "
+                         f"{', '.join(map(repr, twice[:3]))}; give its columns distinct names "
+                         "before scoring")
     reason = "given"
     if text is None:
-        text, reason = detect_text_column([str(c) for c in df.columns], df.head(1000))
+        text, reason = detect_text_column(names, df.head(1000).set_axis(names, axis=1))
         text = next(c for c in df.columns if str(c) == text)
     if text not in df.columns:
-        raise InputError(f"no column {text!r}; columns are {', '.join(map(str, df.columns))}; "
+        raise InputError(f"no column {text!r}; columns are {', '.join(names)}; "
                          "pass text=NAME")
     if model is None:
         from .persistence import load
         model = load()
-    frame, _ = score_chunk(model, df, text, evidence)
+    # scoring addresses columns by their names as text (as a file's are); the caller's own
+    # names (numbers, say) are put back on its columns after
+    frame, _ = score_chunk(model, df.set_axis(names, axis=1), str(text), evidence)
     frame = typed_frame(frame, model.schema)
+    frame.columns = [*df.columns, *frame.columns[len(names):]]
     frame.index = df.index
     frame.attrs.update(heartscore_text_column=text, heartscore_text_column_reason=reason)
     return frame
