@@ -206,3 +206,20 @@ def test_a_closed_stdout_is_no_traceback():
     finally:
         os.close(write_end)
     assert out.returncode == 141 and "Traceback" not in out.stderr, out.stderr
+
+
+def test_score_refuses_an_unknown_group_by_column_before_scoring(tmp_path, capsys):
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"store": ["a", "b"], "text": ["Rude staff.", "Kind nurse."]}).to_csv(
+        src, index=False)
+    out, summ = tmp_path / "out.csv", tmp_path / "sum.csv"
+    assert main(["score", str(src), "-o", str(out), "--summary", str(summ), "--group-by",
+                 "nope", "--jobs", "1"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "no column 'nope' to group by" in err
+    assert "columns store, text" in err
+    assert not out.exists() and not summ.exists()  # nothing scored, nothing written
+    # a scored column is a column of the output: grouping by it is fine
+    assert main(["score", str(src), "-o", str(out), "--summary", str(summ), "--group-by",
+                 "polarity", "--jobs", "1", "--quiet"]) == 0
+    assert summ.exists()

@@ -96,8 +96,10 @@ def score_chunk(model: Model, df: pd.DataFrame, text_column: str, evidence: bool
             counts[key] = counts.get(key, 0) + 1
             if id_column is not None and len(ids) < 20:
                 ids.append(str(df[id_column].iloc[i]))
+    # "rows": what a resumed run checks a completed chunk's file against (its meta is
+    # recorded beside it when the chunk is done)
     return frame, {"errors": counts, "truncated": truncated, "replaced": replaced, "ids": ids,
-                   "other_language": other}
+                   "other_language": other, "rows": len(frame)}
 
 
 def _typed_columns(scored: dict[str, Any], cols: list[str], pos: np.ndarray, n: int,

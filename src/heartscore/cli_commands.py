@@ -34,6 +34,12 @@ def _bigger_than(path: str, size: int) -> bool:
 
 
 def _score(args: argparse.Namespace) -> int:
+    from .io import check_output_path
+    # refused before any work: an output that is not a regular file (a FIFO, a device) or
+    # whose folder cannot be written; stdout is -o -
+    for path in (args.output, args.summary):
+        if path is not None:
+            check_output_path(path)
     jobs = args.jobs or os.cpu_count() or 1
     if jobs > 1 and args.language != "any" and _bigger_than(args.input, PRELOAD_BYTES):
         from .language import preload
@@ -45,6 +51,11 @@ def _score(args: argparse.Namespace) -> int:
     if args.summary:
         refuse_input_as_output(args.summary, args.input, args.output)
     model = _load(args)
+    if args.summary and args.group_by:  # before scoring: the summary comes after the output
+        from .scoring import check_group_by
+        check_group_by(args.input, args.group_by, model, fmt=args.format,
+                       chunksize=args.chunksize, encoding=args.encoding, sheet=args.sheet,
+                       evidence=args.evidence)
     # this process scores every row itself (jobs 1, or an input of one chunk) or forks
     # workers that start with its warmed-up model
     ready_process(model)
@@ -69,6 +80,8 @@ def _score(args: argparse.Namespace) -> int:
            f"{summary.text_column!r} ({summary.text_column_reason})")
     if args.output != "-":
         msg += f" into {summary.output}"
+    if summary.rescored:
+        print(f"heartscore: warning: {summary.rescored}", file=sys.stderr)
     if summary.resumed_rows:
         msg += f"; resumed after {summary.resumed_rows} rows done by the interrupted run"
     if summary.errors:
@@ -257,7 +270,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         return _evaluate_by(args, df)
     if args.learning_curve:
         return _evaluate_curve(args, df)
-    if args.cv:
+    if args.cv is not None:  # --cv 0 is refused by cross_validate, not ignored
         from .training import cross_validate
         args.signals, args.with_base = None, False
         out = cross_validate(df, _config(args), folds=args.cv)
@@ -274,7 +287,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         raise InputError(f"no column {args.text_column!r}; columns are "
                          f"{', '.join(map(str, df.columns))}; pass --text-column")
     df = df.rename(columns={args.text_column: "text"})
-    check_labeled(df, model.schema)
+    check_labeled(df, model.schema, for_training=False)
     report = model.evaluate(df["text"].tolist(), labels_matrix(df, model.schema))
     if args.json:
         print(json.dumps(report, indent=2))

@@ -25,9 +25,12 @@ TEACHER_SHARE = 0.5
 
 
 def check_labeled(df: pd.DataFrame, schema: LabelSchema = DEFAULT_SCHEMA, *,
-                  text_column: str = "text", require_all: bool = True) -> list[str]:
+                  text_column: str = "text", require_all: bool = True,
+                  for_training: bool = True) -> list[str]:
     """Check a labeled table against the schema. Raises :class:`SchemaError` listing the
-    offending rows (1-based data rows); returns a list of warnings."""
+    offending rows (1-based data rows); returns a list of warnings. ``for_training=False``
+    (evaluating a model on the labels): a label with one value is fine, as there is nothing
+    to learn, and the refusal does not speak of a model being written."""
     problems: list[str] = []
     cols = list(df.columns)
     if text_column not in cols:
@@ -54,7 +57,7 @@ def check_labeled(df: pd.DataFrame, schema: LabelSchema = DEFAULT_SCHEMA, *,
             problems.append(f"column {label!r} has values {', '.join(repr(v) for v in shown)} "
                             f"(allowed: {', '.join(sorted(allowed))}) in "
                             f"{format_rows(rows[bad.to_numpy()])}")
-        elif vals.nunique() < 2:
+        elif for_training and vals.nunique() < 2:
             problems.append(f"column {label!r} has a single value {vals.iloc[0]!r}: nothing to learn")
     norm = texts.astype(str).str.strip().str.lower()
     label_cols = [c for c in schema.labels if c in cols]
@@ -65,7 +68,8 @@ def check_labeled(df: pd.DataFrame, schema: LabelSchema = DEFAULT_SCHEMA, *,
                         f"{format_rows(rows[norm.isin(bad_texts).to_numpy()])}")
     if problems:
         raise SchemaError("labeled data has problems: " + "; ".join(problems)
-                          + ". Fix these rows and run again; no model was written.")
+                          + ". Fix these rows and run again"
+                          + ("; no model was written." if for_training else "."))
     warnings = []
     pol = df["polarity"].astype(str).str.lower().value_counts(normalize=True)
     if pol.max() > 0.7:

@@ -28,14 +28,16 @@ import pandas as pd
 
 from .errors import InputError
 from .io import (ChunkWriter, atomic_output, detect_format, detect_text_column,
-                 get_format, iter_chunks, join_files, output_lock, refuse_input_as_output,
-                 remove_stale_parts, stdin_table)
+                 get_format, iter_chunks, join_files, output_lock, part_rows,
+                 refuse_input_as_output, remove_stale_parts, stdin_table)
 from .batch import ready_process, run, score_chunk
 from .frames import typed_frame
+from .labels import ERROR_COLUMN, MODEL_COLUMN
 from .language import KNOWN_LANGUAGES
 from .model import Model
 
-__all__ = ["score_frame", "score_file", "ScoreSummary", "work_dir_for", "ready_process"]
+__all__ = ["score_frame", "score_file", "ScoreSummary", "work_dir_for", "ready_process",
+           "check_group_by"]
 
 _STATE = "state.json"
 #: With ``jobs > 1`` each chunk read is split into ``jobs`` pieces of at least this many rows,
@@ -60,6 +62,9 @@ class ScoreSummary:
     chunks: int = 0
     resumed_chunks: int = 0
     resumed_rows: int = 0
+    #: Why a resumed run scored again from an earlier chunk than the interrupted run had
+    #: reached (a completed chunk's file missing or changed while it was stopped), or "".
+    rescored: str = ""
 
     @property
     def n_errors(self) -> int:
@@ -111,6 +116,32 @@ def score_frame(df: pd.DataFrame, text: str | None = None, *, model: Model | Non
     frame.index = df.index
     frame.attrs.update(heartscore_text_column=text, heartscore_text_column_reason=reason)
     return frame
+
+
+def check_group_by(input: Any, group_by: str, model: Model, *, fmt: str | None = None,
+                   chunksize: int = 5000, encoding: str | None = None,
+                   sheet: str | None = None, evidence: bool = False) -> None:
+    """Refuse (:class:`InputError`) a column to group a scored ``input`` by that its scored
+    output will not have: neither one of the input's columns (its first chunk's, as
+    :func:`score_file` checks its columns) nor one scoring adds. For checking before a run
+    whose summary is made after it. Standard input can be read only once: not checked."""
+    if str(input) == "-":
+        return
+    chunks = iter_chunks(input, fmt=fmt, chunksize=max(chunksize, 1), encoding=encoding,
+                         sheet=sheet)
+    try:
+        first = next(chunks, None)
+    finally:
+        chunks.close()
+    if first is None:  # score_file refuses an input without rows
+        return
+    columns = list(map(str, first.columns))
+    scored = (model.schema.output_columns() + (["evidence"] if evidence else [])
+              + [ERROR_COLUMN, MODEL_COLUMN])
+    if group_by not in columns + scored:
+        raise InputError(f"no column {group_by!r} to group by: {input} has columns "
+                         f"{', '.join(columns)} (scoring adds {scored[0]} and the other label "
+                         "columns); pass --group-by with one of them")
 
 
 def _write_chunk(work: Path, fmt: str, types: dict[str, str], escape_formulas: bool,
@@ -265,7 +296,7 @@ def _score_into_file(input: Any, output: Any, model: Model, chunks: Iterator[pd.
                "evidence": evidence, "encoding": encoding, "sheet": sheet, "model": model.id,
                "escape_formulas": escape_formulas, "language": language,
                "jobs": split}
-    done = _prepare_work_dir(work, options, resume)
+    done, summary.rescored = _prepare_work_dir(work, options, resume)
     try:
         # skip the chunks an interrupted run completed (re-reading the input, not re-scoring)
         for k in range(done):
@@ -297,9 +328,11 @@ def _score_into_file(input: Any, output: Any, model: Model, chunks: Iterator[pd.
     return summary
 
 
-def _prepare_work_dir(work: Path, options: dict[str, Any], resume: bool) -> int:
+def _prepare_work_dir(work: Path, options: dict[str, Any], resume: bool) -> tuple[int, str]:
     """Make the work folder; on resume, check it belongs to this run and return the number
-    of completed chunks."""
+    of completed chunks to keep, and why fewer than the interrupted run completed ("" when
+    all are kept): each is checked against the rows recorded when it was done, and from the
+    first one missing or changed the run scores again, so a join never loses or adds rows."""
     state_path = work / _STATE
     if work.exists() and state_path.exists():
         state = json.loads(state_path.read_text())
@@ -312,7 +345,14 @@ def _prepare_work_dir(work: Path, options: dict[str, Any], resume: bool) -> int:
                 diff = sorted(k for k in options if state["options"].get(k) != options[k])
                 raise InputError(f"cannot resume: the interrupted run used different "
                                  f"{', '.join(diff)}; rerun without --resume to start over")
-            return int(state["chunks_done"])
+            done = int(state["chunks_done"])
+            for k in range(done):
+                problem = _chunk_problem(work, k, options["output_format"])
+                if problem:
+                    _write_state(work, options, k)
+                    return k, (f"{problem}; scored again from chunk {k + 1} of {done} (the "
+                               f"{k} before it are whole)")
+            return done, ""
         shutil.rmtree(work)
     elif resume:
         raise InputError(f"nothing to resume: no unfinished run for this output ({work} not "
@@ -321,7 +361,27 @@ def _prepare_work_dir(work: Path, options: dict[str, Any], resume: bool) -> int:
         shutil.rmtree(work)
     work.mkdir(parents=True)
     _write_state(work, options, 0)
-    return 0
+    return 0, ""
+
+
+def _chunk_problem(work: Path, k: int, fmt: str) -> str:
+    """What is wrong with completed chunk ``k`` of an interrupted run: its file missing, or
+    holding other than the rows recorded with it when it was done; "" when it is whole."""
+    name = f"chunk-{k:06d}.{fmt}"
+    try:
+        expected = int(json.loads((work / f"chunk-{k:06d}.json").read_text())["rows"])
+    except (OSError, ValueError, KeyError, TypeError):  # (a run of an older heartscore)
+        return f"no record of the rows of completed chunk {name}"
+    if not (work / name).is_file():
+        return f"completed chunk {name} is missing"
+    try:
+        found: int | None = part_rows(work / name, fmt, header=k == 0)
+    except InputError:
+        found = None
+    if found != expected:
+        return (f"completed chunk {name} is damaged ({'unreadable' if found is None else found}"
+                f" rows, {expected} recorded)")
+    return ""
 
 
 def _write_state(work: Path, options: dict[str, Any], chunks_done: int) -> None:

@@ -91,3 +91,21 @@ def test_cli_by_and_learning_curve(corpus, tmp_path, capsys):
     assert main(["evaluate", str(src), "--learning-curve", "0,50", "--json"]) == 0
     points = json.loads(capsys.readouterr().out)["points"]
     assert [p["rows"] for p in points] == [0, 50]
+
+
+def test_cli_evaluate_takes_a_label_with_one_value_and_refuses_cv_0(corpus, tmp_path, capsys):
+    # before: a file whose safety column is all 0 was refused ("nothing to learn ... no model
+    # was written") though evaluating learns nothing; --cv 0 evaluated the shipped model
+    from heartscore.cli import main
+    df = corpus[corpus["split"] == "test"].head(60).drop(columns=["split"]).assign(safety=0)
+    src = tmp_path / "labels.csv"
+    df.to_csv(src, index=False)
+    assert main(["evaluate", str(src)]) == 0
+    assert "rows: 60" in capsys.readouterr().out
+    assert main(["evaluate", str(src), "--cv", "0"]) == 2
+    assert "--cv needs at least 2 folds, got 0" in capsys.readouterr().err
+    df.loc[df.index[0], "polarity"] = "meh"
+    df.to_csv(src, index=False)
+    assert main(["evaluate", str(src)]) == 2
+    err = capsys.readouterr().err
+    assert "'meh'" in err and "no model was written" not in err

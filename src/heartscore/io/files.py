@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ from .formats import EXTENSIONS, FORMATS, Format
 __all__ = ["REPLACEMENT_NOTE", "TEXT_COLUMN_HINTS", "detect_format", "get_format", "iter_chunks",
            "read_table", "write_table", "atomic_output", "ChunkWriter", "join_files",
            "count_rows", "detect_text_column", "refuse_input_as_output", "output_lock",
-           "remove_stale_parts", "stdin_table"]
+           "remove_stale_parts", "stdin_table", "check_output_path", "part_rows"]
 
 #: Note on rows whose text holds U+FFFD (bytes that could not be decoded were replaced).
 REPLACEMENT_NOTE = "undecodable bytes replaced (U+FFFD); pass --encoding if the file is not UTF-8"
@@ -97,16 +98,16 @@ class _Prefixed:
 
 def stdin_table(stream: Any, fmt: str | None = None,
                 encoding: str | None = None) -> tuple[Any, str]:
-    """Standard input ready to read as a table, and its format: ``fmt`` when given, else
-    JSON Lines when the first line starts with ``{``, else CSV. A binary stream (``.buffer``
-    of stdin) is decoded with ``encoding`` (default UTF-8, a BOM skipped; undecodable bytes
-    replaced and flagged on their rows)."""
-    import io
+    """Standard input ready to read as a table, and its format. Its bytes (``.buffer`` of
+    stdin) are read as a file of the same bytes is: see
+    :func:`~heartscore.io.formats.open_stdin` (encoding from ``encoding`` or a BOM, UTF-16
+    without one refused; ``fmt`` when given, else JSON Lines when the first text that is not
+    blank starts with ``{``, else CSV). A text stream is read as it is: ``fmt`` when given,
+    else JSON Lines when its first line starts with ``{``, else CSV."""
     raw = getattr(stream, "buffer", None)
     if raw is not None:
-        from .formats import text_encoding
-        enc = text_encoding(None, encoding) if encoding else "utf-8-sig"
-        stream = io.TextIOWrapper(raw, encoding=enc, errors="replace", newline="")
+        from .formats import open_stdin
+        return open_stdin(raw, get_format(fmt).name if fmt else None, encoding)
     if fmt:
         return stream, get_format(fmt).name
     head = stream.readline()
@@ -131,20 +132,122 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike, *, fmt: str | None = 
     return Path(path)
 
 
+_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def check_output_path(path: str | os.PathLike, *, probe: bool = True) -> None:
+    """Raise :class:`InputError` unless ``path`` can be written as a regular file: an
+    existing path that is not one (a FIFO, a device such as ``/dev/stdout``, a folder) is
+    refused, since the temporary file renamed into place would replace it and its reader
+    would get nothing; so is a folder above it that is a file. ``probe`` also creates and
+    removes a temporary file in the nearest existing folder, so an unwritable location is
+    refused before any work rather than after it. ``-`` (stdout) is skipped."""
+    if str(path) == "-":
+        return
+    given, path = path, Path(os.path.abspath(path))  # messages name the path as given
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:  # missing (or a dangling symlink): a new file is written
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise InputError(f"the output {given} is a folder, expected a file name; pass -o with "
+                         f"a file path, e.g. {Path(given) / 'scored.csv'}")
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = next((name for test, name in _KINDS if test(mode)), "a special file")
+        raise InputError(f"the output {given} is {kind}, not a regular file: heartscore writes "
+                         "a file and renames it into place, which would replace it; pass -o - "
+                         "to write to standard output, or -o with a file path")
+    alias = _process_link(path)
+    if alias is not None:  # /dev/stdout redirected to a file is a regular file, through /proc
+        raise InputError(f"the output {given} links to an open file of a process ({alias}), "
+                         "as /dev/stdout does: heartscore would replace the link, not write "
+                         "to it; pass -o - to write to standard output, or -o with a file path")
+    folder = path.parent
+    while not os.path.lexists(folder) and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise InputError(f"cannot write {given}: {folder} is a file, not a folder; pass an -o "
+                         "path in a folder")
+    if probe:
+        try:
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".probe")
+            os.close(fd)
+            os.remove(tmp)
+        except OSError as exc:
+            raise _unwritable(given, folder, exc) from None
+
+
+def _process_link(path: Path) -> str | None:
+    """The ``/proc`` path that ``path`` reaches through symbolic links (``/dev/stdout`` is
+    ``/proc/self/fd/1``), or None: a rename over it would replace the link, not write
+    through it."""
+    p = str(path)
+    for _ in range(40):  # the kernel's own limit on links followed
+        p = os.path.join(os.path.realpath(os.path.dirname(p)), os.path.basename(p))
+        if not os.path.islink(p):
+            return None
+        if p.startswith("/proc/"):
+            return p
+        p = os.path.join(os.path.dirname(p), os.readlink(p))
+    return None
+
+
+def _unwritable(path: Any, folder: Path, exc: OSError) -> InputError:
+    """The one-line error for an output whose folder cannot be created or written to."""
+    reason = exc.strerror or type(exc).__name__
+    return InputError(f"cannot write {path}: the folder {folder} cannot be created or written "
+                      f"to ({reason}); pass an -o path in a folder you can write to")
+
+
+def _make_folder(path: Path) -> None:
+    """Create the folder of ``path`` (and those above it), refusing it in one line when that
+    fails (a file in the way, no permission, a read-only or virtual file system)."""
+    check_output_path(path, probe=False)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _unwritable(path, path.parent, exc) from None
+
+
+def _fsync(path: str | os.PathLike) -> None:
+    """Flush a file's (or folder's) data to disk; a no-op where the platform cannot (a folder
+    on Windows). A file renamed into place, or a chunk recorded as done, must survive a
+    power cut whole, not as an empty or partial file under its final name."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 @contextmanager
 def atomic_output(path: str | os.PathLike) -> Iterator[str]:
-    """Yield a temporary path beside ``path``; rename it into place only on success."""
+    """Yield a temporary path beside ``path``; flush it to disk and rename it into place
+    only on success. A ``path`` that is not a regular file, or whose folder cannot be
+    written, is refused with :class:`InputError` (see :func:`check_output_path`)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                               suffix=f".part{path.suffix}")
+    _make_folder(path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                   suffix=f".part{path.suffix}")
+    except OSError as exc:
+        raise _unwritable(path, path.parent, exc) from None
     os.close(fd)
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs get the usual permissions
     try:
         yield tmp
+        check_output_path(path, probe=False)  # (made a FIFO or device meanwhile: refused)
+        _fsync(tmp)
         os.replace(tmp, path)
+        _fsync(path.parent)  # the rename itself
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
@@ -189,13 +292,17 @@ def refuse_input_as_output(output: Any, *inputs: Any) -> None:
 def output_lock(path: str | os.PathLike) -> Iterator[Path]:
     """Hold an exclusive lock on writing ``path`` (a ``.NAME.lock`` file beside it, removed
     on release). A second holder is refused at once with :class:`InputError`: one run, one
-    output, never two runs mixing their rows."""
+    output, never two runs mixing their rows. So is a ``path`` that is not a regular file or
+    whose folder cannot be written (see :func:`check_output_path`)."""
     import fcntl
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(path)  # a FIFO, device or unwritable folder: refused before any work
     lock = path.with_name(f".{path.name}.lock")
     while True:
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise _unwritable(path, path.parent, exc) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -250,7 +357,15 @@ class ChunkWriter:
 
 
 def join_files(parts: list[Path], output: str | os.PathLike, fmt: str) -> None:
-    """Join chunk files of one format into ``output`` (temporary file renamed into place)."""
+    """Join chunk files of one format into ``output`` (temporary file renamed into place).
+    A missing or empty chunk file (every chunk holds rows) is refused with
+    :class:`InputError`: joining without it would silently lose its rows."""
+    for p in parts:
+        if not Path(p).is_file() or Path(p).stat().st_size == 0:
+            raise InputError(f"chunk file {p} is {'empty' if Path(p).is_file() else 'missing'}"
+                             f": its rows would be lost from {output}; its folder was changed "
+                             "while the run was stopped or running: score the input again "
+                             "(without --resume)")
     with atomic_output(output) as tmp:
         get_format(fmt).join(parts, tmp)
 
@@ -262,6 +377,28 @@ def count_rows(path: str) -> int | None:
         return get_format(detect_format(path)).count_rows(path)
     except (OSError, InputError):
         return None
+
+
+def part_rows(path: str | os.PathLike, fmt: str, *, header: bool = True) -> int:
+    """Data rows in a chunk file that :class:`ChunkWriter` wrote in format ``fmt``
+    (``header=False``: a CSV/TSV continuation without a header line). Exact for what
+    heartscore writes (its CSV/TSV quote every line break in a text, JSON Lines escape
+    them, Parquet records its row count), so a resumed run can tell a chunk that was cut
+    short or added to. Raises :class:`InputError` when the file cannot be read."""
+    f = get_format(fmt)
+    try:
+        if os.path.getsize(path) == 0:
+            return 0
+        n = f.count_rows(str(path))
+        if n is None:  # no cheap count (XLSX): read it
+            return sum(len(c) for c in f.read(str(path), 10_000, None, None))
+    except HeartscoreError:
+        raise
+    except Exception as exc:  # missing, or not a readable file of its format
+        raise InputError(f"cannot read {path} as {f.name}: "
+                         f"{' '.join(str(exc).split()) or type(exc).__name__}") from exc
+    # a delimited count takes the first line as the header; a continuation has none
+    return n + 1 if not header and f.name in ("csv", "tsv") else n
 
 
 def detect_text_column(columns: list[str], sample: pd.DataFrame | None = None) -> tuple[str, str]:

@@ -17,6 +17,7 @@ turned off.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import shutil
@@ -81,16 +82,65 @@ def text_encoding(path: Any, encoding: str | None) -> str:
                              "cp1252") from None
         return "utf-8-sig" if name == "utf-8" else name
     with open(path, "rb") as fh:
-        head = fh.read(1 << 16)
+        head = fh.read(_HEAD_BYTES)
+    return head_encoding(head, str(path))
+
+
+_HEAD_BYTES = 1 << 16  # what encoding detection looks at, for files and standard input alike
+
+
+def head_encoding(head: bytes, where: str) -> str:
+    """The encoding of text whose first bytes are ``head`` (see :func:`text_encoding`, which
+    this is the no-``encoding`` half of; ``where`` names the input in the refusal)."""
     for bom, name in _BOMS:
         if head.startswith(bom):
             return name
     if head.count(b"\x00") * 10 > len(head):  # UTF-16 text is about half NUL bytes
         line = head[:head.index(b"\x00")].count(b"\n") + 1
-        raise InputError(f"{path} line {line} holds NUL bytes: expected UTF-8 text, found "
+        raise InputError(f"{where} line {line} holds NUL bytes: expected UTF-8 text, found "
                          "UTF-16 without a byte-order mark or a binary file; pass --encoding "
                          "(e.g. utf-16-le) or save it as UTF-8")
     return "utf-8"
+
+
+class _HeadFirst(io.RawIOBase):
+    """A binary stream whose first bytes (``head``) were read already: them, then the rest."""
+
+    def __init__(self, head: bytes, rest: Any) -> None:
+        self._head, self._rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n], self._head = self._head[:n], self._head[n:]
+            return n
+        read = getattr(self._rest, "read1", self._rest.read)  # a pipe: what is there, no wait
+        data = read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+
+def open_stdin(raw: Any, fmt: str | None = None,
+               encoding: str | None = None) -> tuple[Any, str]:
+    """Standard input's bytes (``raw``, e.g. ``sys.stdin.buffer``) as a text stream, and its
+    format, read as a file of the same bytes is read: the encoding is ``encoding``, else
+    the one its first 64 KiB show (:func:`head_encoding`, as for a file: a BOM, or a refusal
+    of UTF-16 without one); the format is ``fmt``, else JSON Lines when the first text that
+    is not blank starts with ``{``, else CSV (whose reader takes the delimiter from the
+    header line, as for a file). Undecodable bytes become U+FFFD, flagged on their rows."""
+    import codecs
+    head = raw.read(_HEAD_BYTES) or b""
+    enc = text_encoding(None, encoding) if encoding is not None else \
+        head_encoding(head, "standard input")
+    if fmt is None:
+        start = codecs.getincrementaldecoder(enc)(errors="replace").decode(head)
+        fmt = "jsonl" if start.lstrip("\ufeff").lstrip().startswith("{") else "csv"
+    text = io.TextIOWrapper(io.BufferedReader(_HeadFirst(head, raw)), encoding=enc,
+                            errors="replace", newline="\n" if fmt == "jsonl" else "")
+    return text, fmt
 
 
 def _open_text(path: Any, encoding: str | None) -> Any:
@@ -115,27 +165,81 @@ def _header_delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
+class _Replay:
+    """A text stream with the text already read from it (``head``) put back in front."""
+
+    def __init__(self, head: str, rest: Any) -> None:
+        self._head, self._rest = head, rest
+
+    def read(self, n: int | None = -1) -> str:
+        if not self._head:
+            return self._rest.read(n)
+        if n is None or n < 0:
+            out, self._head = self._head + self._rest.read(), ""
+        else:
+            out, self._head = self._head[:n], self._head[n:]
+        return out
+
+    def __iter__(self) -> Iterator[str]:
+        if self._head:
+            head, self._head = self._head, ""
+            yield from head.splitlines(keepends=True)
+        yield from self._rest
+
+
+def _first_line(handle: Any) -> str:
+    """The first line of a text stream (read from it: replay it with :class:`_Replay`)."""
+    if hasattr(handle, "readline"):
+        return handle.readline()
+    return next(iter(handle), "")
+
+
+def _column_names(header: list[Any]) -> list[str]:
+    """Header cells named as pandas names a header (an empty cell ``Unnamed: i``, a repeated
+    name ``name.1``...): pandas itself names them, from the cells written as one CSV line,
+    so names stay what ``header=0`` gave."""
+    line = io.StringIO()
+    csv.writer(line, quoting=csv.QUOTE_ALL).writerow(
+        ["" if cell is None or cell != cell else str(cell) for cell in header])
+    line.seek(0)
+    return [str(c) for c in pd.read_csv(line, dtype=str, keep_default_na=False,
+                                        na_values=[""]).columns]
+
+
 def _delimited_chunks(handle: Any, chunksize: int, *, sep: str | None, name: str,
                       where: str) -> Iterator[pd.DataFrame]:
+    """Chunks of a CSV/TSV text stream (a file or standard input). The header is parsed as
+    a row (``header=None``) so the parser holds every row to the header's width: a row with
+    more fields is refused, the first one included (with ``header=0`` pandas took a longer
+    first row's leading fields as an index: values shifted, fields lost). Header-only or
+    empty text gives no chunk, as an empty table does in every format."""
     if sep is None:  # CSV: the delimiter of the header line (exports use , ; tab or |)
-        sep = _header_delimiter(handle.readline())
-        handle.seek(0)
+        head = _first_line(handle)
+        sep, handle = _header_delimiter(head), _Replay(head, handle)
     try:
-        yield from pd.read_csv(handle, sep=sep, dtype=str, keep_default_na=False,
-                               na_values=[""], chunksize=chunksize, engine="c")
+        reader = pd.read_csv(handle, sep=sep, dtype=str, keep_default_na=False,
+                             na_values=[""], chunksize=chunksize, engine="c", header=None)
+        with reader:
+            header = reader.get_chunk(1)
+            if not len(header):
+                return
+            names = _column_names(header.iloc[0].tolist())
+            for chunk in reader:
+                chunk.columns = names
+                chunk.index = chunk.index - 1  # data rows count from 0, as with header=0
+                yield chunk
     except pd.errors.ParserError as exc:
         raise InputError(f"{where} is not a well-formed {name.upper()} file: "
                          f"{' '.join(str(exc).split())}") from exc
-    except pd.errors.EmptyDataError:
+    except (pd.errors.EmptyDataError, StopIteration):
         return
 
 
-def _stream_delimited(stream: Any, chunksize: int, *, sep: str) -> Iterator[pd.DataFrame]:
-    try:
-        yield from pd.read_csv(stream, sep=sep, dtype=str, keep_default_na=False,
-                               na_values=[""], chunksize=chunksize)
-    except pd.errors.EmptyDataError:
-        return
+def _stream_delimited(stream: Any, chunksize: int, *, sep: str | None,
+                      name: str) -> Iterator[pd.DataFrame]:
+    """Chunks of CSV/TSV from standard input, read as a file of the same text is."""
+    yield from _delimited_chunks(stream, chunksize, sep=sep, name=name,
+                                 where="standard input")
 
 
 class _TextWriter:
@@ -218,10 +322,9 @@ def _json_text(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _jsonl_chunks(lines: Iterable[str], chunksize: int, where: str) -> Iterator[pd.DataFrame]:
-    """DataFrames of ``chunksize`` records from JSON Lines, one line at a time (memory flat
-    in the number of rows); a line that is not a JSON object is refused with its number."""
-    records: list[dict[str, Any]] = []
+def _jsonl_objects(lines: Iterable[str], where: str) -> Iterator[tuple[int, str, dict]]:
+    """``(line number, line, object)`` for each non-blank line of JSON Lines; a line that is
+    not a JSON object is refused with its number."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -234,6 +337,36 @@ def _jsonl_chunks(lines: Iterable[str], chunksize: int, where: str) -> Iterator[
         if not isinstance(obj, dict):
             raise InputError(f"{where} line {number} is a JSON {type(obj).__name__}, expected "
                              "an object such as {\"text\": \"...\"} on every line")
+        yield number, line, obj
+
+
+def _jsonl_key(key: str, line: str) -> str:
+    """A JSON key as a column name (a lone surrogate escape replaced, as in values)."""
+    return _no_surrogates(key) if _SURROGATE.search(line) else key
+
+
+def _jsonl_keys(lines: Iterable[str], where: str) -> list[str]:
+    """Every key of JSON Lines, in the order each first appears (one pass, memory flat)."""
+    keys: dict[str, None] = {}
+    for _, line, obj in _jsonl_objects(lines, where):
+        for k in obj:
+            keys.setdefault(_jsonl_key(k, line), None)
+    return list(keys)
+
+
+def _jsonl_chunks(lines: Iterable[str], chunksize: int, where: str,
+                  columns: list[str] | None = None) -> Iterator[pd.DataFrame]:
+    """DataFrames of ``chunksize`` records from JSON Lines, one line at a time (memory flat
+    in the number of rows), every chunk with the same columns in the same order (a key
+    missing from a line is an empty cell; keys in another order are put in place).
+
+    ``columns`` are all the keys when known (a file: read first by :func:`_jsonl_keys`).
+    When not (standard input), the first chunk's keys are the columns and a line with a
+    key they lack is refused with its line number: it has no column to go in, and the
+    rows before it are already written."""
+    records: list[dict[str, Any]] = []
+    known = None if columns is None else set(columns)
+    for number, line, obj in _jsonl_objects(lines, where):
         record = {str(k): _json_text(v) for k, v in obj.items()}
         if any(isinstance(v, (dict, list)) for v in obj.values()):  # nested: as written
             plain = json.loads(line)
@@ -241,12 +374,24 @@ def _jsonl_chunks(lines: Iterable[str], chunksize: int, where: str) -> Iterator[
                            for k, v in plain.items() if isinstance(v, (dict, list))})
         if _SURROGATE.search(line):  # "\\ud800" escapes decode to text UTF-8 cannot hold
             record = {_no_surrogates(k): _no_surrogates(v) for k, v in record.items()}
+        if known is not None and not known.issuperset(record):
+            new = next(k for k in record if k not in known)
+            raise InputError(f"{where} line {number} has the key {new!r}, which no line of "
+                             f"the first chunk ({len(columns)} columns: "
+                             f"{', '.join(columns)[:200]}) has; standard input must give "
+                             "every key in its first chunk: save it to a file and pass the "
+                             "file (heartscore reads a file's keys first), or put the key "
+                             "on the first line (e.g. with null)")
         records.append(record)
         if len(records) == chunksize:
-            yield pd.DataFrame(records, dtype=object)
+            frame = pd.DataFrame(records, columns=columns, dtype=object)
+            if columns is None:
+                columns = [str(c) for c in frame.columns]
+                known = set(columns)
+            yield frame
             records = []
     if records:
-        yield pd.DataFrame(records, dtype=object)
+        yield pd.DataFrame(records, columns=columns, dtype=object)
 
 
 _SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -260,12 +405,23 @@ def _no_surrogates(value: Any) -> Any:
 
 def _read_jsonl(path: Any, chunksize: int, encoding: str | None, sheet: str | None
                 ) -> Iterator[pd.DataFrame]:
-    with open(path, encoding=text_encoding(path, encoding), errors="replace",
-              newline="\n") as fh:
-        yield from _jsonl_chunks(fh, chunksize, str(path))
+    """Chunks of a JSON Lines file, every one with a column for every key of the file (in
+    the order keys first appear; a line without a key has an empty cell there): the keys
+    are read in a first pass, so a key first seen in a later line still gets its column
+    and the chunks' columns line up. A line that is not a JSON object is refused with its
+    number (by the first pass, before any row is read)."""
+    enc = text_encoding(path, encoding)
+    with open(path, encoding=enc, errors="replace", newline="\n") as fh:
+        columns = _jsonl_keys(fh, str(path))
+    with open(path, encoding=enc, errors="replace", newline="\n") as fh:
+        yield from _jsonl_chunks(fh, chunksize, str(path), columns)
 
 
 def _stream_jsonl(stream: Any, chunksize: int) -> Iterator[pd.DataFrame]:
+    """Chunks of JSON Lines from standard input, which cannot be read twice: the first
+    chunk's keys are the columns, later lines' keys in any order are put in place, and a
+    line with a key the first chunk lacks is refused with its number (see
+    :func:`_jsonl_chunks`)."""
     yield from _jsonl_chunks(stream, chunksize, "standard input")
 
 
@@ -312,7 +468,12 @@ class _ParquetWriter:
         import pyarrow.parquet as pq
         table = _arrow_table(df, self._types)
         if self._pq is None:
-            self._pq = pq.ParquetWriter(self._path, table.schema)
+            # a column empty in the first chunk has Arrow's null type, to which later chunks'
+            # values cannot be cast: store it as text, what readers give every column
+            import pyarrow as pa
+            schema = pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f
+                                for f in table.schema])
+            self._pq = pq.ParquetWriter(self._path, schema)
         self._pq.write_table(table.cast(self._pq.schema))
 
     def close(self) -> None:
@@ -345,10 +506,12 @@ def _unknown_count(path: str) -> int | None:
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("csv", (".csv", ".txt"), partial(_read_delimited, sep=None, name="csv"),
            _DelimitedWriter, _join_bytes, partial(_count_lines, header=True), streams=True,
-           read_stream=partial(_stream_delimited, sep=","), escape_formulas=True),
+           read_stream=partial(_stream_delimited, sep=None, name="csv"),
+           escape_formulas=True),
     Format("tsv", (".tsv", ".tab"), partial(_read_delimited, sep="\t", name="tsv"),
            _TsvWriter, _join_bytes, partial(_count_lines, header=True), streams=True,
-           read_stream=partial(_stream_delimited, sep="\t"), escape_formulas=True),
+           read_stream=partial(_stream_delimited, sep="\t", name="tsv"),
+           escape_formulas=True),
     Format("jsonl", (".jsonl", ".ndjson", ".json"), _read_jsonl, _JsonlWriter, _join_bytes,
            partial(_count_lines, header=False, quoted=False), streams=True, read_stream=_stream_jsonl),
     Format("parquet", (".parquet", ".pq"), _read_parquet, _ParquetWriter, _join_parquet,
