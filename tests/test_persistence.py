@@ -215,6 +215,13 @@ def test_a_model_naming_a_pipeline_or_cue_file_needs_trust(safe, tmp_path, monke
     with pytest.raises(ModelCompatibilityError, match="names cue file '/etc/hostname'"):
         load(bad)
 
+    def cue_string(tree):  # one path where a list belongs: named whole, not as '/'
+        tree["state"]["cues"] = "/etc/hostname"
+        tree["state"].pop("cue_data_", None)
+    bad = rewrite(safe, tmp_path / "cue1.hsm", edit_json("tree.json", cue_string), fix_card=True)
+    with pytest.raises(ModelCompatibilityError, match="names cue file '/etc/hostname'"):
+        load(bad)
+
 
 @pytest.mark.parametrize("lib", ["scikit-learn", "spacy"])
 def test_safe_file_from_other_versions_is_refused(safe, tmp_path, lib):

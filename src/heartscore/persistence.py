@@ -369,8 +369,10 @@ def _check_self_contained(estimator: Any, name: str, trusted: bool) -> None:
     if base != "blank":
         refs.append(f"spaCy pipeline {base!r}")
     if getattr(estimator, "cue_data_", None) is None:
-        refs += [f"cue file {c!r}" for c in getattr(estimator, "cues", None) or ()
-                 if isinstance(c, (str, os.PathLike))]
+        cues = getattr(estimator, "cues", None) or ()
+        if isinstance(cues, (str, os.PathLike)):  # one path where a list belongs: as one
+            cues = [cues]
+        refs += [f"cue file {os.fspath(c)!r}" for c in cues if isinstance(c, (str, os.PathLike))]
     if refs:
         raise ModelCompatibilityError(
             f"{name} names {refs[0]}, which heartscore would load when scoring; a model "
