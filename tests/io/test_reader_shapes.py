@@ -176,3 +176,21 @@ def test_an_input_with_a_header_and_no_rows_is_refused_in_every_format(ext, scor
     code, err = score(src, "-o", out, "--jobs", "1")
     assert (code, err) == (2, f"heartscore: error: {src} has no rows to score")
     assert not out.exists()
+
+
+# ------------------------------------------------------------------ XLSX rows wider than the header
+@pytest.mark.parametrize("chunksize", ["1", "5000"])
+def test_an_xlsx_row_with_a_value_beyond_the_header_is_refused(score, tmp_path, chunksize):
+    # before: a later chunk gained an "Unnamed: 1" column the first chunk lacked, so its
+    # rows came out one field wider than the header (exit 0); the result also depended on
+    # the chunk size. A sheet written without a dimension record keeps rows their own width.
+    from openpyxl import Workbook
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet()
+    for row in (["text"], ["Great staff"], ["Rude"], ["ok", "stray"]):
+        ws.append(row)
+    src, out = tmp_path / "in.xlsx", tmp_path / "out.csv"
+    wb.save(src)
+    code, err = score(src, "-o", out, "--chunksize", chunksize, "--jobs", "1")
+    assert code == 2 and not out.exists()
+    assert "row 4 has a value in column 2, beyond the header's 1 column(s)" in err

@@ -45,7 +45,10 @@ def _unique_names(header: tuple[Any, ...]) -> list[str]:
 def read_xlsx(path: Any, chunksize: int, encoding: str | None, sheet: str | None
                ) -> Iterator[pd.DataFrame]:
     """Rows of a sheet streamed with openpyxl's read-only mode (memory flat): every row of
-    the sheet's dimension, empty ones included (rows in = rows out)."""
+    the sheet's dimension, empty ones included (rows in = rows out). A row with a value
+    beyond the header's columns is refused with its row number, as a CSV row with more
+    fields than its header is: a chunk already read could not gain the column. (A sheet
+    whose recorded dimension is wider than its header row gets ``Unnamed: i`` columns.)"""
     from openpyxl import load_workbook
     wb = load_workbook(path, read_only=True, data_only=True)
     try:
@@ -60,13 +63,16 @@ def read_xlsx(path: Any, chunksize: int, encoding: str | None, sheet: str | None
             return
         names = _unique_names(header)
         buffer: list[list[str | None]] = []
-        for row in rows:
+        for number, row in enumerate(rows, start=2):
             cells = [_xlsx_text(v) for v in row]
             if len(cells) > len(names):
                 if any(c is not None for c in cells[len(names):]):
-                    names += [f"Unnamed: {i}" for i in range(len(names), len(cells))]
-                else:
-                    cells = cells[:len(names)]
+                    col = next(i for i in range(len(names), len(cells)) if cells[i] is not None)
+                    raise InputError(f"{path} is not a well-formed table: row {number} has a "
+                                     f"value in column {col + 1}, beyond the header's "
+                                     f"{len(names)} column(s); give that column a header in "
+                                     "row 1, or delete the stray cell")
+                cells = cells[:len(names)]
             cells += [None] * (len(names) - len(cells))
             buffer.append(cells)
             while len(buffer) >= chunksize:
