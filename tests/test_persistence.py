@@ -223,6 +223,18 @@ def test_a_model_naming_a_pipeline_or_cue_file_needs_trust(safe, tmp_path, monke
         load(bad)
 
 
+def test_a_schema_that_does_not_match_the_heads_is_refused_even_when_rehashed(safe, tmp_path):
+    # before: loaded, then "unexpected IndexError ... This is a bug" when scoring
+    def two_classes(tree):
+        text = json.dumps(tree).replace('["bad", "neutral", "good"]', '["bad", "good"]')
+        tree.clear()
+        tree.update(json.loads(text))
+    bad = rewrite(safe, tmp_path / "schema.hsm", edit_json("tree.json", two_classes),
+                  fix_card=True)
+    with pytest.raises(ModelCompatibilityError, match="does not match its polarity head"):
+        load(bad)
+
+
 @pytest.mark.parametrize("lib", ["scikit-learn", "spacy"])
 def test_safe_file_from_other_versions_is_refused(safe, tmp_path, lib):
     def old(card):

@@ -29,6 +29,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from . import safe_format
 from .card import ModelCard
 from .errors import ModelCompatibilityError
@@ -232,6 +234,7 @@ def load(path: str | os.PathLike | None = None, *, trusted: bool = False) -> Mod
             raise ModelCompatibilityError(f"{path.name} holds a {type(scorer).__name__}, "
                                           "not a heartscore estimator; the file was altered")
         _check_self_contained(scorer, path.name, trusted)
+        _check_heads(scorer, path.name)
         return Model(card=card, scorer=scorer,
                      load_estimator=functools.partial(_safe_estimator, path, card))
     if kind == "pickle" and not trusted:
@@ -378,6 +381,24 @@ def _check_self_contained(estimator: Any, name: str, trusted: bool) -> None:
             f"{name} names {refs[0]}, which heartscore would load when scoring; a model "
             "file decides nothing that runs unless you trust it: pass --trust-model "
             "(heartscore.load(path, trusted=True))")
+
+
+def _check_heads(scorer: Scorer, name: str) -> None:
+    """Refuse a model whose label schema and heads disagree (each label has three classes;
+    each head's classes are indices into them): scoring would fail part-way with an index
+    error. Hashes cannot catch it when whoever edited the file also re-hashed it."""
+    schema = scorer._schema()
+    heads = getattr(scorer, "heads_", {})
+    for label in schema.labels:
+        classes = list(schema.classes(label))
+        head = heads.get(label)
+        known = [] if head is None else list(getattr(head, "classes_", []))
+        if len(classes) != 3 or head is None or not known or any(
+                not isinstance(c, (int, np.integer)) or not 0 <= c < 3 for c in known):
+            raise ModelCompatibilityError(
+                f"{name}: its label schema ({label}: {', '.join(map(str, classes))}) does not "
+                f"match its {label} head ({', '.join(map(str, known)) or 'none'}); the file "
+                "was altered: use the model file as heartscore saved it")
 
 
 def _load_skops(path: Path):
