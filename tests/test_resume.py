@@ -1,6 +1,6 @@
 """``--resume`` checks the chunks an interrupted run completed before trusting them: a chunk
-file cut short, added to or deleted while the run was stopped is scored again, so the
-output always holds every input row once."""
+file cut short, added to, edited or deleted while the run was stopped is scored again, so
+the output always holds every input row once, as scored."""
 import json
 
 import pandas as pd
@@ -43,7 +43,8 @@ def _resume(src, out):
                  "--resume", "--quiet"])
 
 
-@pytest.mark.parametrize("damage", ["emptied", "line added", "deleted", "record deleted"])
+@pytest.mark.parametrize("damage", ["emptied", "line added", "deleted", "record deleted",
+                                    "a cell changed"])
 def test_a_damaged_completed_chunk_is_scored_again_on_resume(model, tmp_path, capsys, damage):
     src, full, out, work = _interrupted(model, tmp_path)
     chunk = work / "chunk-000002.csv"
@@ -54,6 +55,10 @@ def test_a_damaged_completed_chunk_is_scored_again_on_resume(model, tmp_path, ca
             fh.write("garbage,line\n")
     elif damage == "deleted":
         chunk.unlink()
+    elif damage == "a cell changed":  # the same rows, one label edited: its SHA-256 differs
+        text = chunk.read_text()
+        chunk.write_text(text.replace(",bad,", ",good,", 1))
+        assert chunk.read_text() != text
     else:  # the row count recorded with it (as a run of an older heartscore left none)
         (work / "chunk-000002.json").unlink()
     assert _resume(src, out) == 0

@@ -13,7 +13,6 @@ continues from the last completed chunk: no row lost, none scored twice.
 from __future__ import annotations
 
 import functools
-import hashlib
 import itertools
 import json
 import os
@@ -31,6 +30,7 @@ from .io import (ChunkWriter, atomic_output, detect_format, detect_text_column,
                  get_format, iter_chunks, join_files, output_lock, part_rows,
                  refuse_input_as_output, remove_stale_parts, stdin_table)
 from .batch import ready_process, run, score_chunk
+from .corpus import file_sha256
 from .frames import typed_frame
 from .labels import ERROR_COLUMN, MODEL_COLUMN
 from .language import KNOWN_LANGUAGES
@@ -145,14 +145,16 @@ def check_group_by(input: Any, group_by: str, model: Model, *, fmt: str | None =
 
 
 def _write_chunk(work: Path, fmt: str, types: dict[str, str], escape_formulas: bool,
-                 index: int, frame: pd.DataFrame) -> int:
+                 index: int, frame: pd.DataFrame) -> tuple[int, str]:
     """Write one scored chunk into the work folder (atomically); runs where it was scored,
-    so a worker serialises its own rows and the parent only keeps the books."""
-    with atomic_output(work / f"chunk-{index:06d}.{fmt}") as tmp, \
+    so a worker serialises its own rows and the parent only keeps the books. Returns its
+    rows and its file's SHA-256, recorded for a resumed run to check the file against."""
+    path = work / f"chunk-{index:06d}.{fmt}"
+    with atomic_output(path) as tmp, \
             ChunkWriter(tmp, fmt, header=index == 0, types=types,
                         escape_formulas=escape_formulas) as w:
         w.write(frame)
-    return len(frame)
+    return len(frame), file_sha256(path)
 
 
 # ---------------------------------------------------------------------- files
@@ -165,13 +167,8 @@ def work_dir_for(output: str | os.PathLike) -> Path:
 def _fingerprint(path: Path) -> dict[str, Any]:
     """The input's identity for ``--resume``: its path, size and the sha256 of every byte
     (read in blocks: memory stays flat)."""
-    h = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-            size += len(block)
-    return {"path": str(path.resolve()), "size": size, "sha256": h.hexdigest()}
+    return {"path": str(path.resolve()), "size": os.path.getsize(path),
+            "sha256": file_sha256(path)}
 
 
 def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
@@ -311,9 +308,11 @@ def _score_into_file(input: Any, output: Any, model: Model, chunks: Iterator[pd.
         index = done
         finish = functools.partial(_write_chunk, work, out_fmt, model.schema.column_types(),
                                    escape_formulas)
-        for n_rows, meta in run(enumerate(chunks, start=done), model, text_column, evidence,
+        for (n_rows, digest), meta in run(enumerate(chunks, start=done), model, text_column,
+                                           evidence,
                                  id_column, jobs, finish, start_method, language):
-            (work / f"chunk-{index:06d}.json").write_text(json.dumps(meta))
+            (work / f"chunk-{index:06d}.json").write_text(json.dumps({**meta,
+                                                                     "sha256": digest}))
             _write_state(work, options, index + 1)
             account(meta, n_rows)
             index += 1
@@ -331,7 +330,7 @@ def _score_into_file(input: Any, output: Any, model: Model, chunks: Iterator[pd.
 def _prepare_work_dir(work: Path, options: dict[str, Any], resume: bool) -> tuple[int, str]:
     """Make the work folder; on resume, check it belongs to this run and return the number
     of completed chunks to keep, and why fewer than the interrupted run completed ("" when
-    all are kept): each is checked against the rows recorded when it was done, and from the
+    all are kept): each is checked against the SHA-256 and rows recorded when it was done, and from the
     first one missing or changed the run scores again, so a join never loses or adds rows."""
     state_path = work / _STATE
     if work.exists() and state_path.exists():
@@ -366,14 +365,18 @@ def _prepare_work_dir(work: Path, options: dict[str, Any], resume: bool) -> tupl
 
 def _chunk_problem(work: Path, k: int, fmt: str) -> str:
     """What is wrong with completed chunk ``k`` of an interrupted run: its file missing, or
-    holding other than the rows recorded with it when it was done; "" when it is whole."""
+    not the file recorded when it was done (its SHA-256; the message says whether its rows
+    differ too); "" when it is whole."""
     name = f"chunk-{k:06d}.{fmt}"
     try:
-        expected = int(json.loads((work / f"chunk-{k:06d}.json").read_text())["rows"])
+        record = json.loads((work / f"chunk-{k:06d}.json").read_text())
+        expected, digest = int(record["rows"]), str(record["sha256"])
     except (OSError, ValueError, KeyError, TypeError):  # (a run of an older heartscore)
         return f"no record of the rows of completed chunk {name}"
     if not (work / name).is_file():
         return f"completed chunk {name} is missing"
+    if file_sha256(work / name) == digest:
+        return ""
     try:
         found: int | None = part_rows(work / name, fmt, header=k == 0)
     except InputError:
@@ -381,7 +384,7 @@ def _chunk_problem(work: Path, k: int, fmt: str) -> str:
     if found != expected:
         return (f"completed chunk {name} is damaged ({'unreadable' if found is None else found}"
                 f" rows, {expected} recorded)")
-    return ""
+    return f"completed chunk {name} was changed (its SHA-256 is not the one recorded)"
 
 
 def _write_state(work: Path, options: dict[str, Any], chunks_done: int) -> None:
