@@ -161,3 +161,14 @@ def test_teacher_rows_keep_the_most_confident_share_and_need_every_pool_text_lab
     assert len(teacher_rows(pool, labels, share=1.0)) == 4
     with pytest.raises(SchemaError, match="cover 3 of 4"):
         teacher_rows(pool, labels.iloc[:3])
+
+
+def test_equal_labels_written_differently_are_not_a_conflict():
+    df = pd.DataFrame({"text": ["a b", "A b ", "c", "d"],
+                       "polarity": ["good", "GOOD", "bad", "neutral"],
+                       "trust": ["0", "0.0", "1", "-1"], "safety": [0, 0, 1, -1],
+                       "seen": ["+1", "1", 0, -1], "mattering": [0, 0, 1, -1]})
+    assert check_labeled(df) == []
+    df.loc[1, "trust"] = "1"
+    with pytest.raises(SchemaError, match="conflicting labels in rows 2, 3"):
+        check_labeled(df)

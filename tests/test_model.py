@@ -1,5 +1,6 @@
 """The public API on the shipped model: known texts get known labels, evidence points at
 the right words, bad input gets a clear error or a defined result."""
+import numpy as np
 import pytest
 
 import heartscore
@@ -115,3 +116,19 @@ def test_estimator_is_a_true_sklearn_estimator(model):
     est = clone(model.estimator)
     assert est.get_params() == model.estimator.get_params()
     assert isinstance(heartscore.__version__, str)
+
+
+def test_a_numpy_array_of_strings_is_scored_like_a_list(model):
+    # before: spaCy's TypeError "expected str, got numpy.str_"
+    texts = ["Great staff", "Rude and slow"]
+    assert ([r.to_dict() for r in model.score_many(np.array(texts))]
+            == [r.to_dict() for r in model.score_many(texts)])
+
+
+@pytest.mark.parametrize("row, found", [(["great", 0, 0, 0, 0], "'great'"),
+                                        (["good", 2, 0, 0, 0], "2"),
+                                        (["good", None, 0, 0, 0], "None"),
+                                        (["good", float("nan"), 0, 0, 0], "nan")])
+def test_evaluate_names_a_label_that_is_not_a_class(model, row, found):
+    with pytest.raises(InputError, match=f"labels should be one of .*; found {found} in row 1"):
+        model.evaluate(["Great staff"], [row], n_boot=5)

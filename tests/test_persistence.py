@@ -434,3 +434,30 @@ def test_saved_models_and_cards_get_the_usual_file_mode(tmp_path, model):
     finally:
         os.umask(old)
     assert [oct(p.stat().st_mode & 0o777) for p in written] == ["0o644"] * 3
+
+
+@pytest.mark.parametrize("name", ["m.hsm", "m.joblib"])
+def test_save_refuses_a_fifo_and_leaves_it_a_fifo(model, tmp_path, name):
+    # before: the temporary file renamed into place replaced the FIFO (or /dev/null), exit 0
+    import stat
+    from heartscore.errors import InputError
+    fifo = tmp_path / name
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="is a named pipe"):
+        save(model, fifo)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+@pytest.mark.parametrize("command", ["train", "convert"])
+def test_train_and_convert_refuse_a_fifo_output_before_any_work(saved, tmp_path, capsys,
+                                                                command):
+    import stat
+    fifo = tmp_path / "out.hsm"
+    os.mkfifo(fifo)
+    labels = tmp_path / "labels.csv"
+    labels.write_text("text,polarity,trust,safety,seen,mattering\nGreat,good,1,0,0,0\n")
+    args = (["train", str(labels), "-o", str(fifo)] if command == "train" else
+            ["convert", "--trust-model", str(saved), "-o", str(fifo)])
+    assert main(args) == 2
+    assert "is a named pipe" in capsys.readouterr().err  # refused before training on 1 row
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)

@@ -211,3 +211,36 @@ def test_a_word_vector_model_saves_to_the_safe_format_and_predicts_the_same(corp
     a = [r.to_dict(evidence=True) for r in m.score_many(texts)]
     b = [r.to_dict(evidence=True) for r in again.score_many(texts)]
     assert a == b
+
+
+@pytest.mark.parametrize("setting, message", [
+    ({"signals": ("trust", "experience")}, "signal name 'experience' cannot be used"),
+    ({"signals": ("trust", "confidence")}, "signal name 'confidence' cannot be used"),
+    ({"signals": ("trust", "trust")}, "signal 'trust' is named twice"),
+    ({"signals": ()}, "signals is empty"),
+    ({"company_weight": -5.0}, "company_weight must be a number > 0 and finite"),
+    ({"company_weight": float("nan")}, "company_weight must be a number > 0 and finite"),
+    ({"C": 0}, "C must be a number > 0 and finite"),
+    ({"test_fraction": 0.0}, r"test_fraction must be a number in \(0, 1\)"),
+    ({"seed": -5}, "seed must be a whole number"),
+])
+def test_settings_that_cannot_train_are_refused_before_any_work(corpus, setting, message):
+    # before: an 'experience' signal trained and its values were lost under the scored
+    # experience column; a negative weight trained against the user's rows; C 0 or no
+    # signals gave an "unexpected" error; a 0 test fraction blamed too few rows
+    from heartscore.errors import InputError
+    with pytest.raises(InputError, match=message):
+        train(corpus.head(50), TrainConfig(**setting))
+
+
+def test_a_text_column_besides_a_text_column_named_text_is_refused(corpus):
+    from heartscore.errors import InputError
+    df = corpus.drop(columns=["split"]).head(50).assign(review=lambda d: d["text"])
+    with pytest.raises(InputError, match="has a 'text' column besides the text column 'review'"):
+        train(df, TrainConfig(text_column="review"))
+
+
+def test_a_weight_without_the_base_corpus_is_flagged_in_the_card(corpus):
+    # before: --weight 5 without --with-base changed nothing and the card said 5 silently
+    m = train(corpus.drop(columns=["split"]).head(300), TrainConfig(min_df=1, company_weight=5.0))
+    assert any("company_weight 5 has no effect" in w for w in m.card.warnings)

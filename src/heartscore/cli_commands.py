@@ -167,10 +167,11 @@ def _config(args: argparse.Namespace):
 def _train(args: argparse.Namespace) -> int:
     from .corpus import file_sha256
     from .io import read_table
-    from .io import refuse_input_as_output
+    from .io import check_output_path, refuse_input_as_output
     from .persistence import PICKLE_SUFFIXES, save
     from .training import train
     refuse_input_as_output(args.output, args.input)
+    check_output_path(args.output)  # before training, not after it (save checks it again)
     config = _config(args)
     df = read_table(args.input)
     model = train(df, config, name=Path(args.output).stem,
@@ -286,6 +287,10 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.text_column not in df.columns:
         raise InputError(f"no column {args.text_column!r}; columns are "
                          f"{', '.join(map(str, df.columns))}; pass --text-column")
+    if args.text_column != "text" and "text" in df.columns:
+        raise InputError(f"{args.input} has a 'text' column besides the text column "
+                         f"{args.text_column!r}; rename or drop 'text', or pass "
+                         "--text-column text")
     df = df.rename(columns={args.text_column: "text"})
     check_labeled(df, model.schema, for_training=False)
     report = model.evaluate(df["text"].tolist(), labels_matrix(df, model.schema))
@@ -316,7 +321,9 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _convert(args: argparse.Namespace) -> int:
+    from .io import check_output_path
     from .persistence import convert, read_card
+    check_output_path(args.output)
     path = convert(args.input, args.output, trusted=args.trust_model)
     card = read_card(path, trusted=True)  # the file just written: its hashes are checked
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB), model {card.model_id}",

@@ -48,9 +48,7 @@ def check_labeled(df: pd.DataFrame, schema: LabelSchema = DEFAULT_SCHEMA, *,
         if label not in cols:
             continue
         allowed = {str(c) for c in schema.classes(label)}
-        vals = df[label].astype(str).str.strip().str.lower()
-        if label != "polarity":
-            vals = vals.str.replace(r"^\+", "", regex=True).str.replace(r"\.0$", "", regex=True)
+        vals = _label_text(df[label], label)
         bad = ~vals.isin(allowed)
         if bad.any():
             shown = sorted(set(df[label][bad.to_numpy()].astype(str)))[:5]
@@ -61,7 +59,10 @@ def check_labeled(df: pd.DataFrame, schema: LabelSchema = DEFAULT_SCHEMA, *,
             problems.append(f"column {label!r} has a single value {vals.iloc[0]!r}: nothing to learn")
     norm = texts.astype(str).str.strip().str.lower()
     label_cols = [c for c in schema.labels if c in cols]
-    conflicts = df.assign(_t=norm).groupby("_t")[label_cols].nunique(dropna=False).max(axis=1) > 1
+    # labels compared as read ("GOOD" is good, "+1" and "1.0" are 1): equal labels written
+    # differently are not a conflict
+    same = pd.DataFrame({c: _label_text(df[c], c) for c in label_cols}, index=df.index)
+    conflicts = same.assign(_t=norm).groupby("_t")[label_cols].nunique(dropna=False).max(axis=1) > 1
     if conflicts.any():
         bad_texts = set(conflicts[conflicts].index)
         problems.append("duplicate texts with conflicting labels in "
@@ -75,6 +76,15 @@ def check_labeled(df: pd.DataFrame, schema: LabelSchema = DEFAULT_SCHEMA, *,
     if pol.max() > 0.7:
         warnings.append(f"polarity is imbalanced: {pol.idxmax()!r} is {pol.max():.0%} of rows")
     return warnings
+
+
+def _label_text(values: pd.Series, label: str) -> pd.Series:
+    """Label cells as the text of their class: case and spaces ignored, a signal's "+1" and
+    "1.0" read as "1"."""
+    vals = values.astype(str).str.strip().str.lower()
+    if label != "polarity":
+        vals = vals.str.replace(r"^\+", "", regex=True).str.replace(r"\.0$", "", regex=True)
+    return vals
 
 
 def labels_matrix(df: pd.DataFrame, schema: LabelSchema = DEFAULT_SCHEMA) -> np.ndarray:

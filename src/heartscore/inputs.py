@@ -44,7 +44,8 @@ def check_texts(texts: Any) -> list[str]:
         if not isinstance(t, str):
             raise InputError(f"expected text strings, found {type(t).__name__} at position {k}; "
                              "convert or drop non-text rows (score_file reports them per row)")
-    return texts
+    # numpy's str_ is a str subclass that spaCy's tokenizer refuses: give it plain str
+    return [t if type(t) is str else str(t) for t in texts]
 
 
 def label_matrix(y: Any, n: int, schema: LabelSchema, *, check_values: bool = False

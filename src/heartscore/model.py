@@ -5,6 +5,7 @@ whose ``score(X, y)`` keeps scikit-learn's meaning; the facade's ``score`` retur
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -145,6 +146,11 @@ class Model:
         for j, label in enumerate(schema.labels):
             classes = list(schema.classes(label))
             truth = [_as_class(v, label) for v in Y[:, j]]
+            bad = [i for i, v in enumerate(truth) if v not in classes]
+            if bad:  # named here, not a ValueError from classes.index below
+                raise InputError(f"{label} labels should be one of "
+                                 f"{', '.join(map(str, classes))}; found {Y[bad[0], j]!r} in "
+                                 f"row {bad[0] + 1} ({len(bad)} row(s) in all)")
             rep = label_report(truth, list(pred.labels[label]), classes)
             idx = np.array([classes.index(v) for v in truth])
             rep["brier"] = round(brier_score(idx, pred.proba[label]), 4)
@@ -166,9 +172,15 @@ def _ci(t: tuple[float, float, float]) -> dict[str, float]:
 
 
 def _as_class(v: Any, label: str) -> Any:
+    """A gold label as its class value (polarity case and spaces ignored; a signal "+1",
+    "1.0" or 1 as 1), or None when it is none (missing, not a number, not whole)."""
     if label == "polarity":
-        return str(v).strip().lower()
-    return int(float(v))
+        return None if v is None else str(v).strip().lower()
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return int(f) if math.isfinite(f) and f == int(f) else None
 
 
 def _check_batch_size(batch_size: Any) -> None:

@@ -173,8 +173,14 @@ def save(model: Model, path: str | os.PathLike, *, card_extra: dict[str, Any] | 
     ``model`` itself is not changed; ``load(path)`` gives the saved model with its final card
     (payload hash, save date, versions). Raises
     :class:`~heartscore.errors.UnsupportedValueError` naming the attribute when the model
-    holds a value the safe format cannot store."""
+    holds a value the safe format cannot store, and :class:`~heartscore.errors.InputError`
+    when ``path`` (or the card beside it) is not a regular file (a FIFO, a device: the file
+    renamed into place would replace it) or its folder cannot be written."""
+    from .io.files import check_output_path  # (pandas: not needed to load and score)
     path = Path(path)
+    check_output_path(path)
+    if path.suffix in PICKLE_SUFFIXES or path.suffix == ".skops":
+        check_output_path(card_path(path), probe=False)
     card = ModelCard.from_dict({**model.card.to_dict(), **(card_extra or {})})
     card = replace(card, format={"name": FORMAT["name"], "version": FORMAT["version"]},
                    versions=versions(),

@@ -22,6 +22,7 @@ a warning); the heart score then uses the core signals that remain.
 """
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
@@ -36,7 +37,7 @@ from .classifier import HeartscoreClassifier
 from .corpus import check_labeled, file_sha256, labels_matrix, load_base
 from .errors import InputError, SchemaError
 from .evaluation import polarity_macro_f1, signal_macro_f1
-from .labels import CORE_SIGNALS, LabelSchema
+from .labels import CORE_SIGNALS, ERROR_COLUMN, EVIDENCE_COLUMN, MODEL_COLUMN, LabelSchema
 from .model import Model
 from .nlp.cues import read_cues
 from .preprocess import NlpSpec
@@ -113,6 +114,46 @@ class TrainConfig:
     def schema(self) -> LabelSchema:
         """The label schema these settings train."""
         return LabelSchema(signals=tuple(self.signals))
+
+    def check(self) -> None:
+        """Raise :class:`InputError` naming the first setting that cannot train a model: a
+        signal list that is empty, repeats a name or takes an output column's name (its
+        values would be lost under that column); a C, weight or fraction out of range."""
+        signals = list(self.signals)
+        if not signals:
+            raise InputError("signals is empty; name at least one signal, e.g. trust")
+        taken = {*LabelSchema(signals=()).output_columns(), "text", "split", EVIDENCE_COLUMN,
+                 ERROR_COLUMN, MODEL_COLUMN}
+        for name in signals:
+            if not isinstance(name, str) or not name.strip() or name != name.strip() \
+                    or name in taken:
+                raise InputError(f"signal name {name!r} cannot be used: expected a name "
+                                 "without spaces around it that is not a column scoring "
+                                 f"writes ({', '.join(sorted(taken))}); rename it")
+        if len(set(signals)) != len(signals):
+            twice = next(n for n in signals if signals.count(n) > 1)
+            raise InputError(f"signal {twice!r} is named twice in signals; name each once")
+        for field_name, low, strict in (("C", 0.0, True), ("company_weight", 0.0, True),
+                                         ("real_weight", 0.0, False),
+                                         ("distant_weight", 0.0, False),
+                                         ("teacher_weight", 0.0, False),
+                                         ("dev_fraction", 0.0, True),
+                                         ("test_fraction", 0.0, True)):
+            value = getattr(self, field_name)
+            ok = isinstance(value, (int, float)) and math.isfinite(value) and (
+                value > low if strict else value >= low)
+            if ok and field_name.endswith("fraction"):
+                ok = value < 1.0
+            if not ok:
+                want = "in (0, 1)" if field_name.endswith("fraction") else \
+                    (f"> {low:g}" if strict else f">= {low:g}") + " and finite"
+                raise InputError(f"{field_name} must be a number {want}; got {value!r}")
+        if self.dev_fraction + self.test_fraction >= 1.0:
+            raise InputError(f"dev_fraction + test_fraction must be below 1 (rows must be left "
+                             f"to train on); got {self.dev_fraction} + {self.test_fraction}")
+        if not isinstance(self.seed, int) or not 0 <= self.seed < 2 ** 32:
+            raise InputError(f"seed must be a whole number from 0 to 2**32 - 1; got "
+                             f"{self.seed!r}")
 
 
 def _estimator(config: TrainConfig, schema: LabelSchema, **params: Any) -> HeartscoreClassifier:
@@ -199,6 +240,10 @@ def _prepare(df: pd.DataFrame, config: TrainConfig) -> tuple[pd.DataFrame, Label
         raise InputError(f"no text column {config.text_column!r}; columns are "
                          f"{', '.join(map(str, df.columns))}; pass --text-column")
     if config.text_column != "text":
+        if "text" in df.columns:  # renaming would give two columns named text
+            raise InputError(f"the file has a 'text' column besides the text column "
+                             f"{config.text_column!r}; rename or drop 'text', or pass "
+                             "--text-column text")
         df = df.rename(columns={config.text_column: "text"})
     warnings: list[str] = []
     schema = config.schema
@@ -251,9 +296,13 @@ def train(df: pd.DataFrame, config: TrainConfig | None = None, *, name: str = "h
     one, :func:`heartscore.resources.base_corpus_path`).
     """
     config = config or TrainConfig()
+    config.check()
     for path in config.cues:  # a bad cue file stops training before any work
         read_cues(path)
     df, schema, warnings = _prepare(df, config)
+    if config.company_weight != 1.0 and not config.with_base:
+        warnings.append(f"company_weight {config.company_weight:g} has no effect without the "
+                        "base corpus (--with-base): every row is yours, weighted alike")
     parts = split_frame(df, config)
     tr, dev, te = parts["train"], parts["dev"], parts["test"]
     X_tr, Y_tr = tr["text"].tolist(), labels_matrix(tr, schema)
@@ -310,6 +359,7 @@ def cross_validate(df: pd.DataFrame, config: TrainConfig | None = None, *,
     fold); returns per-fold and mean ± sd polarity and signal macro-F1.
     """
     config = config or TrainConfig()
+    config.check()
     if folds < 2:
         raise InputError(f"--cv needs at least 2 folds, got {folds}")
     df, schema, warnings = _prepare(df, config)

@@ -219,3 +219,18 @@ def test_summarize_file_of_a_good_scored_file_counts_every_row(scored_file, tmp_
     from heartscore.analysis.summaries import summarize_file
     table = summarize_file(scored_file, tmp_path / "out.csv", chunksize=25)
     assert int(table["rows"].sum()) == 60
+
+
+def test_summarize_file_carries_a_models_extra_signal(scored_file, tmp_path):
+    # before: the file's own signals were ignored for the four core ones (no effort_*)
+    from heartscore.analysis.summaries import summarize_file
+    df = pd.read_csv(scored_file, dtype=str, keep_default_na=False)
+    at = df.columns.get_loc("mattering") + 1
+    df.insert(at, "effort", ["-1", "0", "1"] * 20)
+    for k, c in enumerate(("p_effort_-1", "p_effort_0", "p_effort_1")):
+        df[c] = "0.3333"
+    src = tmp_path / "effort.csv"
+    df.to_csv(src, index=False)
+    table = summarize_file(src, tmp_path / "out.csv")
+    assert {"effort_met", "effort_violated"} <= set(table.columns)
+    assert float(table["effort_met"].iloc[0]) == pytest.approx(1 / 3, abs=0.01)

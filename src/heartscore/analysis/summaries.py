@@ -23,8 +23,9 @@ formulas are statsmodels' (imported when first needed).
 """
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ from scipy.stats import t as student_t
 from ..errors import InputError
 from ..frames import schema_of_columns, typed_frame
 from ..io import iter_chunks, write_table
-from ..labels import CORE_SIGNALS, ERROR_COLUMN, POLARITY, SIGNAL_VALUES
+from ..labels import CORE_SIGNALS, ERROR_COLUMN, POLARITY, SIGNAL_VALUES, LabelSchema
 
 __all__ = ["Summarizer", "summarize_frame", "summarize_chunks", "summarize_file",
            "monthly_heart_score", "t_half_width", "scored_mask", "is_blank", "parse_dates",
@@ -233,29 +234,35 @@ def summarize_chunks(chunks: Iterable[pd.DataFrame], *, group_by: str | None = N
 
 
 def summarize_file(scored: str | os.PathLike, output: str | os.PathLike, *,
-                   group_by: str | None = None, signals: Sequence[str] = CORE_SIGNALS,
+                   group_by: str | None = None, signals: Sequence[str] | None = None,
                    chunksize: int = 50_000, escape_formulas: bool = True) -> pd.DataFrame:
     """Summarise a scored file into ``output`` (CSV/TSV/JSONL/Parquet/XLSX by extension);
-    ``escape_formulas`` as in :func:`heartscore.io.write_table`."""
-    table = summarize_chunks(_checked(iter_chunks(scored, chunksize=chunksize), str(scored)),
-                             group_by=group_by, signals=signals)
+    ``signals`` default to the file's own (a model's extra signals included);
+    ``escape_formulas`` as in :func:`heartscore.io.write_table`. The file is checked as
+    :func:`heartscore.read_scored` checks one: the columns heartscore score writes, label
+    cells that are labels (an :class:`InputError` naming the data row), not empty."""
+    where = str(scored)
+    chunks = iter_chunks(scored, chunksize=chunksize)
+    first = next(chunks, None)
+    if first is None:
+        raise InputError(f"{where} is empty: expected a file heartscore score wrote; score "
+                         "it first (heartscore score FILE -o OUT)")
+    schema = schema_of_columns(first.columns, where=where)
+    table = summarize_chunks(_typed(itertools.chain([first], chunks), schema, where),
+                             group_by=group_by,
+                             signals=schema.signals if signals is None else signals)
     write_table(table, Path(output), escape_formulas=escape_formulas)
     return table
 
 
-def _checked(chunks: Iterable[pd.DataFrame], where: str) -> Iterable[pd.DataFrame]:
-    """The chunks of a scored file as :func:`heartscore.read_scored` checks a whole one: the
-    columns heartscore score writes, label cells that are labels (else an InputError naming
-    the rows), so a summary is never computed from a file that is not a scored output."""
-    schema, first = None, 1
+def _typed(chunks: Iterable[pd.DataFrame], schema: LabelSchema, where: str
+           ) -> Iterator[pd.DataFrame]:
+    """The chunks with their label cells typed (:func:`heartscore.frames.typed_frame`), rows
+    numbered across chunks in a refusal."""
+    first = 1
     for chunk in chunks:
-        if schema is None:
-            schema = schema_of_columns(chunk.columns, where=where)
         yield typed_frame(chunk, schema, where=where, first_row=first)
         first += len(chunk)
-    if schema is None:
-        raise InputError(f"{where} is empty: expected a file heartscore score wrote; score "
-                         "it first (heartscore score FILE -o OUT)")
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
