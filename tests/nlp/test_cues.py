@@ -176,6 +176,10 @@ def test_every_cue_matches_its_own_examples(hs_nlp):
     ({"patterns": [[{"LOWER": "very", "OP": "?"}]]}, "every token is optional"),
     ({"note": "x"}, "unknown keys"),
     ({"patterns": [[{"LOWER": "hoops", "OP": "many"}]]}, "not a spaCy token pattern"),
+    # before: "unexpected error: unterminated character set" / "unexpected AttributeError"
+    ({"patterns": [[{"LOWER": {"REGEX": "(["}}, {"LOWER": "x"}]]},
+     "REGEX '\\(\\[' is not a regular expression"),
+    ({"patterns": [[{"_": {"nosuch_ext": "x"}}, {"LOWER": "x"}]]}, "custom attributes"),
 ])
 def test_a_cue_file_is_checked_entry_by_entry(entry, message):
     from heartscore.errors import InputError
@@ -184,6 +188,16 @@ def test_a_cue_file_is_checked_entry_by_entry(entry, message):
            "patterns": ["had to chase"], **entry}
     with pytest.raises(InputError, match=message):
         read_cues({"format": "heartscore-cues", "version": 1, "cues": [cue]})
+
+
+def test_a_cue_file_that_is_not_a_json_object_is_refused(tmp_path):
+    # before: "unexpected AttributeError: 'list' object has no attribute 'get'"
+    from heartscore.errors import InputError
+    from heartscore.nlp.cues import read_cues
+    path = tmp_path / "cues.json"
+    path.write_text('[{"id": "x"}]')
+    with pytest.raises(InputError, match="expected a JSON object .* found a list"):
+        read_cues(path)
 
 
 def test_cue_ids_are_unique_across_files():

@@ -195,10 +195,28 @@ def _check_token_pattern(pattern: list, where: str) -> None:
     """Let spaCy check a token pattern that goes to its Matcher."""
     from spacy.matcher import Matcher
     from spacy.vocab import Vocab
+    for token in pattern if isinstance(pattern, list) else ():
+        if isinstance(token, dict) and "_" in token:  # nothing registers them for cues
+            raise InputError(f"{where}: custom attributes (\"_\") cannot be matched in a cue "
+                             "pattern; use LOWER, LEMMA, TEXT or REGEX")
+        for value in _regexes(token):  # spaCy compiles them only when matching
+            try:
+                re.compile(value)
+            except (re.error, TypeError) as exc:
+                raise InputError(f"{where}: REGEX {value!r} is not a regular expression: "
+                                 f"{exc}") from None
     try:
         Matcher(Vocab(), validate=True).add("check", [pattern])
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:
         raise InputError(f"{where}: not a spaCy token pattern: {exc}") from exc
+
+
+def _regexes(node: Any) -> list[Any]:
+    """Every value under a ``REGEX`` key in a token pattern."""
+    if isinstance(node, dict):
+        return [v for k, v in node.items() if k == "REGEX"] + [
+            r for k, v in node.items() if k != "REGEX" for r in _regexes(v)]
+    return []
 
 
 def _content(source: CueSource) -> tuple[dict[str, Any], str]:
@@ -207,11 +225,16 @@ def _content(source: CueSource) -> tuple[dict[str, Any], str]:
     name = os.fspath(source)
     try:
         with open(name, encoding="utf-8") as fh:
-            return json.load(fh), name
+            data = json.load(fh)
     except OSError as exc:
         raise InputError(f"cannot read cue file {name}: {exc}") from exc
     except json.JSONDecodeError as exc:
         raise InputError(f"cue file {name} is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise InputError(f"cue file {name}: expected a JSON object with \"format\", "
+                         f"\"version\" and \"cues\", found a {type(data).__name__}; see "
+                         "heartscore/data/cues.json")
+    return data, name
 
 
 def read_cues(source: CueSource) -> tuple[Cue, ...]:
