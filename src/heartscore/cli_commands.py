@@ -34,12 +34,9 @@ def _bigger_than(path: str, size: int) -> bool:
 
 
 def _score(args: argparse.Namespace) -> int:
-    from .io import check_output_path
-    # refused before any work: an output that is not a regular file (a FIFO, a device) or
-    # whose folder cannot be written; stdout is -o -
-    for path in (args.output, args.summary):
-        if path is not None:
-            check_output_path(path)
+    if args.summary:  # written after the run: refused before it (score_file checks -o)
+        from .io import check_output_path
+        check_output_path(args.summary)
     jobs = args.jobs or os.cpu_count() or 1
     if jobs > 1 and args.language != "any" and _bigger_than(args.input, PRELOAD_BYTES):
         from .language import preload
@@ -51,11 +48,6 @@ def _score(args: argparse.Namespace) -> int:
     if args.summary:
         refuse_input_as_output(args.summary, args.input, args.output)
     model = _load(args)
-    if args.summary and args.group_by:  # before scoring: the summary comes after the output
-        from .scoring import check_group_by
-        check_group_by(args.input, args.group_by, model, fmt=args.format,
-                       chunksize=args.chunksize, encoding=args.encoding, sheet=args.sheet,
-                       evidence=args.evidence)
     # this process scores every row itself (jobs 1, or an input of one chunk) or forks
     # workers that start with its warmed-up model
     ready_process(model)
@@ -72,7 +64,8 @@ def _score(args: argparse.Namespace) -> int:
                              encoding=args.encoding, sheet=args.sheet, resume=args.resume,
                              progress=bar.update if bar else None,
                              escape_formulas=args.escape_formulas,
-                             language=None if args.language == "any" else args.language)
+                             language=None if args.language == "any" else args.language,
+                             group_by=args.group_by if args.summary else None)
     finally:
         if bar is not None:
             bar.close()
@@ -264,7 +257,7 @@ def _evaluate_curve(args: argparse.Namespace, df) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from .corpus import check_labeled, labels_matrix
+    from .corpus import check_labeled, labels_matrix, with_text_column
     from .io import read_table
     df = read_table(args.input)
     if args.by:
@@ -284,14 +277,7 @@ def _evaluate(args: argparse.Namespace) -> int:
             print(f"{key.replace('_', ' ')}: {out[key]['mean']:.3f} ± {out[key]['sd']:.3f}")
         return 0
     model = _load(args)
-    if args.text_column not in df.columns:
-        raise InputError(f"no column {args.text_column!r}; columns are "
-                         f"{', '.join(map(str, df.columns))}; pass --text-column")
-    if args.text_column != "text" and "text" in df.columns:
-        raise InputError(f"{args.input} has a 'text' column besides the text column "
-                         f"{args.text_column!r}; rename or drop 'text', or pass "
-                         "--text-column text")
-    df = df.rename(columns={args.text_column: "text"})
+    df = with_text_column(df, args.text_column)
     check_labeled(df, model.schema, for_training=False)
     report = model.evaluate(df["text"].tolist(), labels_matrix(df, model.schema))
     if args.json:
@@ -321,9 +307,7 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _convert(args: argparse.Namespace) -> int:
-    from .io import check_output_path
     from .persistence import convert, read_card
-    check_output_path(args.output)
     path = convert(args.input, args.output, trusted=args.trust_model)
     card = read_card(path, trusted=True)  # the file just written: its hashes are checked
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB), model {card.model_id}",

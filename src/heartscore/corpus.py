@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import SchemaError, format_rows
+from .errors import InputError, SchemaError, format_rows
 from .labels import DEFAULT_SCHEMA, LabelSchema
 from .resources import base_corpus_path
 
 __all__ = ["check_labeled", "labels_matrix", "corpus_path", "load_corpus", "file_sha256",
-           "load_base", "teacher_rows", "BASE_KINDS", "TEACHER_SHARE"]
+           "load_base", "teacher_rows", "with_text_column", "BASE_KINDS", "TEACHER_SHARE"]
 
 #: The kinds of base rows ``--with-base`` mixes in (column ``kind`` of :func:`load_base`).
 BASE_KINDS = ("written", "real", "distant")
@@ -76,6 +76,21 @@ def check_labeled(df: pd.DataFrame, schema: LabelSchema = DEFAULT_SCHEMA, *,
     if pol.max() > 0.7:
         warnings.append(f"polarity is imbalanced: {pol.idxmax()!r} is {pol.max():.0%} of rows")
     return warnings
+
+
+def with_text_column(df: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``df`` with its text column ``column`` named ``text``; an :class:`InputError` when
+    there is no such column, or a ``text`` column besides it (two columns would be named
+    text)."""
+    if column not in df.columns:
+        raise InputError(f"no text column {column!r}; columns are "
+                         f"{', '.join(map(str, df.columns))}; pass --text-column")
+    if column == "text":
+        return df
+    if "text" in df.columns:
+        raise InputError(f"the file has a 'text' column besides the text column {column!r}; "
+                         "rename or drop 'text', or pass --text-column text")
+    return df.rename(columns={column: "text"})
 
 
 def _label_text(values: pd.Series, label: str) -> pd.Series:

@@ -36,8 +36,7 @@ from .labels import ERROR_COLUMN, MODEL_COLUMN
 from .language import KNOWN_LANGUAGES
 from .model import Model
 
-__all__ = ["score_frame", "score_file", "ScoreSummary", "work_dir_for", "ready_process",
-           "check_group_by"]
+__all__ = ["score_frame", "score_file", "ScoreSummary", "work_dir_for", "ready_process"]
 
 _STATE = "state.json"
 #: With ``jobs > 1`` each chunk read is split into ``jobs`` pieces of at least this many rows,
@@ -118,32 +117,6 @@ def score_frame(df: pd.DataFrame, text: str | None = None, *, model: Model | Non
     return frame
 
 
-def check_group_by(input: Any, group_by: str, model: Model, *, fmt: str | None = None,
-                   chunksize: int = 5000, encoding: str | None = None,
-                   sheet: str | None = None, evidence: bool = False) -> None:
-    """Refuse (:class:`InputError`) a column to group a scored ``input`` by that its scored
-    output will not have: neither one of the input's columns (its first chunk's, as
-    :func:`score_file` checks its columns) nor one scoring adds. For checking before a run
-    whose summary is made after it. Standard input can be read only once: not checked."""
-    if str(input) == "-":
-        return
-    chunks = iter_chunks(input, fmt=fmt, chunksize=max(chunksize, 1), encoding=encoding,
-                         sheet=sheet)
-    try:
-        first = next(chunks, None)
-    finally:
-        chunks.close()
-    if first is None:  # score_file refuses an input without rows
-        return
-    columns = list(map(str, first.columns))
-    scored = (model.schema.output_columns() + (["evidence"] if evidence else [])
-              + [ERROR_COLUMN, MODEL_COLUMN])
-    if group_by not in columns + scored:
-        raise InputError(f"no column {group_by!r} to group by: {input} has columns "
-                         f"{', '.join(columns)} (scoring adds {scored[0]} and the other label "
-                         "columns); pass --group-by with one of them")
-
-
 def _write_chunk(work: Path, fmt: str, types: dict[str, str], escape_formulas: bool,
                  index: int, frame: pd.DataFrame) -> tuple[int, str]:
     """Write one scored chunk into the work folder (atomically); runs where it was scored,
@@ -179,7 +152,7 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
                encoding: str | None = None, sheet: str | None = None, resume: bool = False,
                progress: Callable[[int], None] | None = None,
                escape_formulas: bool = True, start_method: str | None = None,
-               language: str | None = "en") -> ScoreSummary:
+               language: str | None = "en", group_by: str | None = None) -> ScoreSummary:
     """Score a file chunk by chunk into ``output`` with ``model`` (default: the shipped one);
     ``-`` reads stdin / writes stdout (CSV or JSON Lines; no resume).
 
@@ -192,7 +165,9 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
     ``start_method`` is the multiprocessing start method of the workers (``fork``,
     ``spawn``, ``forkserver``; default: the platform's). Texts that look written in
     another language than ``language`` are scored but flagged in ``heartscore_error``
-    (``None`` turns the check off; see :mod:`heartscore.language`).
+    (``None`` turns the check off; see :mod:`heartscore.language`). ``group_by``: a column
+    a summary made after the run will group the output by, refused before any row is
+    scored when neither the input nor the scores have it.
     """
     if jobs < 1:
         raise InputError(f"jobs must be >= 1, got {jobs}")
@@ -232,6 +207,12 @@ def score_file(input: str | os.PathLike, output: str | os.PathLike, *,
         reason = "given"
     if id_column is not None and id_column not in columns:
         raise InputError(f"no id column {id_column!r}; columns are {', '.join(columns)}")
+    scored = [*model.schema.output_columns(), *(["evidence"] if evidence else []),
+              ERROR_COLUMN, MODEL_COLUMN]
+    if group_by is not None and group_by not in columns + scored:
+        raise InputError(f"no column {group_by!r} to group by: {input} has columns "
+                         f"{', '.join(columns)} (scoring adds {scored[0]} and the other label "
+                         "columns); pass --group-by with one of them")
     summary.text_column, summary.text_column_reason = text_column, reason
 
     split = jobs  # pieces per chunk read (a resumed run must split the same way)
@@ -308,11 +289,11 @@ def _score_into_file(input: Any, output: Any, model: Model, chunks: Iterator[pd.
         index = done
         finish = functools.partial(_write_chunk, work, out_fmt, model.schema.column_types(),
                                    escape_formulas)
-        for (n_rows, digest), meta in run(enumerate(chunks, start=done), model, text_column,
-                                           evidence,
-                                 id_column, jobs, finish, start_method, language):
-            (work / f"chunk-{index:06d}.json").write_text(json.dumps({**meta,
-                                                                     "sha256": digest}))
+        results = run(enumerate(chunks, start=done), model, text_column, evidence, id_column,
+                      jobs, finish, start_method, language)
+        for (n_rows, digest), meta in results:
+            record = {**meta, "sha256": digest}
+            (work / f"chunk-{index:06d}.json").write_text(json.dumps(record))
             _write_state(work, options, index + 1)
             account(meta, n_rows)
             index += 1
@@ -330,8 +311,9 @@ def _score_into_file(input: Any, output: Any, model: Model, chunks: Iterator[pd.
 def _prepare_work_dir(work: Path, options: dict[str, Any], resume: bool) -> tuple[int, str]:
     """Make the work folder; on resume, check it belongs to this run and return the number
     of completed chunks to keep, and why fewer than the interrupted run completed ("" when
-    all are kept): each is checked against the SHA-256 and rows recorded when it was done, and from the
-    first one missing or changed the run scores again, so a join never loses or adds rows."""
+    all are kept): each is checked against the SHA-256 and rows recorded when it was done,
+    and from the first one missing or changed the run scores again, so a join never loses
+    or adds rows."""
     state_path = work / _STATE
     if work.exists() and state_path.exists():
         state = json.loads(state_path.read_text())

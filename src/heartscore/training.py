@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -34,7 +34,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from .card import BaseInfo, ModelCard
 from .classifier import HeartscoreClassifier
-from .corpus import check_labeled, file_sha256, labels_matrix, load_base
+from .corpus import check_labeled, file_sha256, labels_matrix, load_base, with_text_column
 from .errors import InputError, SchemaError
 from .evaluation import polarity_macro_f1, signal_macro_f1
 from .labels import CORE_SIGNALS, ERROR_COLUMN, EVIDENCE_COLUMN, MODEL_COLUMN, LabelSchema
@@ -174,7 +174,7 @@ def split_frame(df: pd.DataFrame, config: TrainConfig) -> dict[str, pd.DataFrame
     a seeded split stratified on polarity."""
     if "split" in df.columns:
         return given_split(df, config)
-    return _seeded_split(df, config, ("train", "dev", "test"))
+    return _seeded_split(df, config, dev=config.dev_fraction, test=config.test_fraction)
 
 
 def given_split(df: pd.DataFrame, config: TrainConfig) -> dict[str, pd.DataFrame]:
@@ -202,26 +202,23 @@ def given_split(df: pd.DataFrame, config: TrainConfig) -> dict[str, pd.DataFrame
         raise SchemaError("column 'split' has no train rows; mark the rows to learn from "
                           "'train', or drop the column for a seeded split; no model was written")
     if not len(parts["dev"]):  # thresholds need dev rows: carve them from train, keep test
-        carved = _seeded_split(parts["train"], replace(
-            config, test_fraction=0.0,
-            dev_fraction=min(0.5, config.dev_fraction * len(df) / len(parts["train"]))),
-            ("train", "dev"))
-        parts.update(carved)
+        share = min(0.5, config.dev_fraction * len(df) / len(parts["train"]))
+        parts.update(_seeded_split(parts["train"], config, dev=share, test=0.0))
     return parts
 
 
-def _seeded_split(df: pd.DataFrame, config: TrainConfig, names: tuple[str, ...]
+def _seeded_split(df: pd.DataFrame, config: TrainConfig, *, dev: float, test: float
                   ) -> dict[str, pd.DataFrame]:
-    """``names`` ((train, dev, test) or (train, dev)) frames: a seeded split stratified on
-    polarity, ``test_fraction`` and ``dev_fraction`` of the rows."""
+    """train, dev and (when ``test`` > 0) test frames: a split seeded by ``config.seed`` and
+    stratified on polarity, ``dev`` and ``test`` the shares of ``df``'s rows."""
+    names = ("train", "dev", "test") if test > 0 else ("train", "dev")
+    def strat(rows: pd.DataFrame) -> pd.Series:
+        return rows["polarity"].astype(str).str.lower()
     try:
-        rest, test = (train_test_split(df, test_size=config.test_fraction,
-                                       random_state=config.seed,
-                                       stratify=df["polarity"].astype(str).str.lower())
-                      if "test" in names else (df, df.iloc[:0]))
-        frac = config.dev_fraction / (1 - config.test_fraction)
-        train, dev = train_test_split(rest, test_size=frac, random_state=config.seed,
-                                      stratify=rest["polarity"].astype(str).str.lower())
+        rest, held = (train_test_split(df, test_size=test, random_state=config.seed,
+                                       stratify=strat(df)) if test > 0 else (df, None))
+        train, dev_rows = train_test_split(rest, test_size=dev / (1 - test),
+                                           random_state=config.seed, stratify=strat(rest))
     except ValueError as exc:  # too few rows per polarity for a stratified split
         ways = ["label more rows"] + ([] if "split" in df.columns else ["add a 'split' column"]) \
             + ([] if config.with_base else ["add --with-base"])
@@ -229,22 +226,13 @@ def _seeded_split(df: pd.DataFrame, config: TrainConfig, names: tuple[str, ...]
         raise SchemaError(f"{len(df)} labeled rows are too few to split into "
                           f"{', '.join(names)} stratified on polarity ({exc}); {todo}; no "
                           "model was written") from None
-    got = dict(zip(("train", "dev", "test"), (train, dev, test)))
-    return {name: got[name] for name in names}
+    return {"train": train, "dev": dev_rows, **({"test": held} if test > 0 else {})}
 
 
 def _prepare(df: pd.DataFrame, config: TrainConfig) -> tuple[pd.DataFrame, LabelSchema,
                                                             list[str]]:
     """Rename the text column, settle the schema, check labels, drop exact duplicates."""
-    if config.text_column not in df.columns:
-        raise InputError(f"no text column {config.text_column!r}; columns are "
-                         f"{', '.join(map(str, df.columns))}; pass --text-column")
-    if config.text_column != "text":
-        if "text" in df.columns:  # renaming would give two columns named text
-            raise InputError(f"the file has a 'text' column besides the text column "
-                             f"{config.text_column!r}; rename or drop 'text', or pass "
-                             "--text-column text")
-        df = df.rename(columns={config.text_column: "text"})
+    df = with_text_column(df, config.text_column)
     warnings: list[str] = []
     schema = config.schema
     missing = [s for s in schema.signals if s not in df.columns]

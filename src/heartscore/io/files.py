@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import HeartscoreError, InputError
 from .cells import neutralise_formulas
-from .formats import EXTENSIONS, FORMATS, Format
+from .formats import EXTENSIONS, FORMATS, Format, _Replay
 
 __all__ = ["REPLACEMENT_NOTE", "TEXT_COLUMN_HINTS", "detect_format", "get_format", "iter_chunks",
            "read_table", "write_table", "atomic_output", "ChunkWriter", "join_files",
@@ -74,28 +74,6 @@ def iter_chunks(path: Any, *, fmt: str | None = None, chunksize: int = 10_000,
                          f"pass --format if it is not {f.name}") from exc
 
 
-class _Prefixed:
-    """A text stream with its first line already read put back in front (for sniffing)."""
-
-    def __init__(self, head: str, rest: Any) -> None:
-        self._head, self._rest = head, rest
-
-    def read(self, n: int = -1) -> str:
-        if not self._head:
-            return self._rest.read(n)
-        if n is None or n < 0:
-            out, self._head = self._head + self._rest.read(), ""
-        else:
-            out, self._head = self._head[:n], self._head[n:]
-        return out
-
-    def __iter__(self) -> Iterator[str]:
-        if self._head:
-            head, self._head = self._head, ""
-            yield head
-        yield from self._rest
-
-
 def stdin_table(stream: Any, fmt: str | None = None,
                 encoding: str | None = None) -> tuple[Any, str]:
     """Standard input ready to read as a table, and its format. Its bytes (``.buffer`` of
@@ -112,7 +90,7 @@ def stdin_table(stream: Any, fmt: str | None = None,
         return stream, get_format(fmt).name
     head = stream.readline()
     sniffed = "jsonl" if head.lstrip().startswith("{") else "csv"
-    return _Prefixed(head, stream), sniffed
+    return _Replay(head, stream), sniffed
 
 
 def read_table(path: str | os.PathLike, **kwargs: Any) -> pd.DataFrame:

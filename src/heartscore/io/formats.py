@@ -166,7 +166,8 @@ def _header_delimiter(header: str) -> str:
 
 
 class _Replay:
-    """A text stream with the text already read from it (``head``) put back in front."""
+    """A text stream with the text already read from it (``head``) put back in front (a
+    header line read to sniff a delimiter or a format, :func:`heartscore.io.stdin_table`)."""
 
     def __init__(self, head: str, rest: Any) -> None:
         self._head, self._rest = head, rest
